@@ -1,0 +1,220 @@
+"""Batch runs behind the CLI: read inputs, run the Cleaner, write outputs, count problems."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from mtclean.cleaner import Cleaner
+from mtclean.reading import InputDocument, InputProblem, Source, read_source
+from mtclean.records import CleanResult
+from mtclean.serialize import detect_record, json_line, mtclean_field, span_record
+from mtclean.writing import STDOUT, atomic_writer
+
+logger = logging.getLogger(__name__)
+
+ProblemHandler = Callable[[InputProblem], None]
+
+
+@dataclass
+class RunSummary:
+    """Counts of a batch run: documents processed, problems by reason, stats summed."""
+
+    documents: int = 0
+    edits: int = 0
+    problems: Counter[str] = field(default_factory=Counter)
+    stats: Counter[str] = field(default_factory=Counter)
+
+    def add(self, result: CleanResult) -> None:
+        self.documents += 1
+        self.edits += len(result.edits)
+        self.stats.update(result.stats)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.problems else 0
+
+    def describe(self, verb: str) -> str:
+        line = f"{verb} {self.documents} document(s), {self.edits} edit(s)"
+        if self.problems:
+            reasons = ", ".join(f"{k}: {v}" for k, v in sorted(self.problems.items()))
+            line += f"; {sum(self.problems.values())} input problem(s) ({reasons})"
+        return line
+
+
+def progress(total: int | None, enabled: bool, unit: str = "doc") -> Any:
+    """A tqdm bar on stderr, silent when disabled or when stderr is not a terminal."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit=unit, file=sys.stderr, disable=None if enabled else True)
+
+
+def _counted_total(sources: Sequence[Source]) -> int | None:
+    return len(sources) if all(s.kind == "txt" for s in sources) else None
+
+
+class _Run:
+    """Shared state of one run: the cleaner, the summary, the problem sinks, the bar."""
+
+    def __init__(
+        self,
+        cleaner: Cleaner,
+        sources: Sequence[Source],
+        on_problem: ProblemHandler,
+        rejects: IO[bytes] | None,
+        show_progress: bool,
+        batch_size: int,
+        early: Sequence[InputProblem],
+    ) -> None:
+        self.cleaner = cleaner
+        self.summary = RunSummary()
+        self.on_problem = on_problem
+        self.rejects = rejects
+        self.bar = progress(_counted_total(sources), show_progress)
+        self.batch_size = batch_size
+        for problem in early:
+            self.problem(problem)
+
+    def problem(self, item: InputProblem) -> None:
+        self.summary.problems[item.reason] += 1
+        self.on_problem(item)
+        if self.rejects is not None:
+            self.rejects.write(
+                json_line(
+                    {
+                        "location": item.location,
+                        "reason": item.reason,
+                        "message": item.message,
+                        "raw": item.raw,
+                    }
+                )
+            )
+
+    def cleaned(
+        self, items: Iterable[InputDocument | InputProblem]
+    ) -> Iterator[tuple[InputDocument, CleanResult]]:
+        """Clean the documents among ``items`` in batches; report the problems on the way."""
+        iterator = iter(items)
+        while chunk := list(itertools.islice(iterator, self.batch_size)):
+            docs = [item for item in chunk if isinstance(item, InputDocument)]
+            for item in chunk:
+                if isinstance(item, InputProblem):
+                    self.problem(item)
+            results = self.cleaner.pipe((d.document for d in docs), batch_size=self.batch_size)
+            for doc, result in zip(docs, results, strict=True):
+                self.summary.add(result)
+                self.bar.update(1)
+                yield doc, result
+
+
+def _all_items(
+    sources: Sequence[Source], text_field: str, id_field: str
+) -> Iterator[InputDocument | InputProblem]:
+    for source in sources:
+        yield from read_source(source, text_field, id_field)
+
+
+def _text_report(result: CleanResult, original: str) -> str:
+    lines = [f"== {result.id}  score={result.score:.3f}  spans={len(result.spans)}"]
+    for span in result.spans:
+        rec = span_record(span, original)
+        shown = rec["text"].replace("\n", "\\n")
+        if len(shown) > 70:
+            shown = shown[:67] + "..."
+        arrow = "" if span.replacement is None else f" -> {span.replacement!r}"
+        lines.append(
+            f"  [{span.start}:{span.end}] {span.label:<11} {span.score:.2f} {span.source:<11}"
+            f" {shown!r}{arrow}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def run_detect(
+    cleaner: Cleaner,
+    sources: Sequence[Source],
+    out: IO[bytes],
+    *,
+    fmt: str = "jsonl",
+    text_field: str = "text",
+    id_field: str = "id",
+    on_problem: ProblemHandler,
+    rejects: IO[bytes] | None = None,
+    show_progress: bool = True,
+    batch_size: int = 64,
+    early: Sequence[InputProblem] = (),
+) -> RunSummary:
+    """Write one detect record per readable document to ``out``.
+
+    ``early`` holds problems found before reading (missing paths); they are reported and
+    counted like the others.
+    """
+    run = _Run(cleaner, sources, on_problem, rejects, show_progress, batch_size, early)
+    with run.bar:
+        for item, result in run.cleaned(_all_items(sources, text_field, id_field)):
+            original = item.document.text
+            if fmt == "jsonl":
+                out.write(json_line(detect_record(result, original)))
+            else:
+                out.write(_text_report(result, original).encode("utf-8"))
+    return run.summary
+
+
+def _sidecar(result: CleanResult, original: str, source: Source) -> dict[str, Any]:
+    return {"id": result.id, "input": source.name, **mtclean_field(result, original)}
+
+
+@contextlib.contextmanager
+def _open_output(target: Path | str) -> Iterator[IO[bytes]]:
+    if target == STDOUT:
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+    else:
+        with atomic_writer(Path(target)) as handle:
+            yield handle
+
+
+def run_clean(
+    cleaner: Cleaner,
+    plan: dict[Source, Path | str],
+    *,
+    text_field: str = "text",
+    id_field: str = "id",
+    on_problem: ProblemHandler,
+    rejects: IO[bytes] | None = None,
+    sidecar: bool = True,
+    show_progress: bool = True,
+    batch_size: int = 64,
+    early: Sequence[InputProblem] = (),
+) -> RunSummary:
+    """Clean every input unit into its planned output (see ``writing.plan_outputs``).
+
+    Text files become text files (plus a ``.mtclean.json`` sidecar with the spans, edits and
+    extracted metadata unless ``sidecar`` is off); JSONL becomes JSONL with the cleaned text in
+    the same field and everything else under the key ``mtclean``.
+    """
+    run = _Run(cleaner, list(plan), on_problem, rejects, show_progress, batch_size, early)
+    with run.bar:
+        for source, target in plan.items():
+            items = read_source(source, text_field, id_field)
+            if source.kind == "jsonl":
+                with _open_output(target) as handle:
+                    for item, result in run.cleaned(items):
+                        record = dict(item.record or {})
+                        record[text_field] = result.text
+                        record["mtclean"] = mtclean_field(result, item.document.text)
+                        handle.write(json_line(record))
+                continue
+            for item, result in run.cleaned(items):
+                with _open_output(target) as handle:
+                    handle.write(result.text.encode("utf-8"))
+                if sidecar and target != STDOUT:
+                    with atomic_writer(Path(f"{target}.mtclean.json")) as handle:
+                        handle.write(json_line(_sidecar(result, item.document.text, source)))
+    return run.summary

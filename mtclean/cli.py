@@ -1,0 +1,229 @@
+"""The ``mtclean`` command line: a thin layer over ``mtclean.batch``."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from mtclean import __version__
+from mtclean.batch import RunSummary, run_clean, run_detect
+from mtclean.cleaner import Cleaner
+from mtclean.config import DEFAULT_EDIT_THRESHOLD, CleanerConfig
+from mtclean.reading import InputProblem, Source, expand_paths
+from mtclean.writing import STDOUT, OutputError, atomic_writer, plan_outputs
+
+app = typer.Typer(
+    name="mtclean",
+    help="Find and repair spun, machine-translated and boilerplate-polluted English news text.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="markdown",
+    pretty_exceptions_enable=False,
+)
+
+PathsArg = Annotated[
+    list[str],
+    typer.Argument(
+        help="Inputs: .txt files, folders of .txt files, .jsonl files, or - for stdin.",
+        show_default=False,
+    ),
+]
+TextField = Annotated[str, typer.Option(help="JSONL field holding the document text.")]
+IdField = Annotated[str, typer.Option(help="JSONL field holding the document id.")]
+InputFormat = Annotated[
+    str,
+    typer.Option(
+        help="auto (by extension: .jsonl is JSONL, anything else text), txt or jsonl; "
+        "stdin is text unless this says jsonl."
+    ),
+]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")]
+Rejects = Annotated[
+    Path | None,
+    typer.Option(help="Write every unreadable input (location, reason, raw line) to this JSONL."),
+]
+EditThreshold = Annotated[
+    float,
+    typer.Option(
+        min=0.0, max=1.0, help="Spans scoring below this are only flagged, never applied."
+    ),
+]
+NoBoilerplate = Annotated[
+    bool, typer.Option("--no-boilerplate", help="Switch the boilerplate component off.")
+]
+NoLexicon = Annotated[bool, typer.Option("--no-lexicon", help="Switch the lexicon component off.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mtclean {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens.")] = False,
+) -> None:
+    """Find and repair spun, machine-translated and boilerplate-polluted English news text."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="mtclean: %(levelname)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _fail(message: str) -> None:
+    typer.secho(f"mtclean: error: {message}", err=True, fg=typer.colors.RED)
+    raise typer.Exit(2)
+
+
+def _report_problem(problem: InputProblem) -> None:
+    typer.secho(f"mtclean: {problem.describe()}", err=True, fg=typer.colors.YELLOW)
+
+
+def _sources(paths: list[str], input_format: str) -> tuple[list[Source], list[InputProblem]]:
+    if paths.count("-") > 1:
+        _fail("stdin (-) can be given only once")
+    try:
+        return expand_paths(paths, input_format)
+    except ValueError as err:
+        _fail(str(err))
+        raise  # unreachable: _fail exits
+
+
+def _cleaner(edit_threshold: float, no_boilerplate: bool, no_lexicon: bool) -> Cleaner:
+    return Cleaner(
+        CleanerConfig(
+            boilerplate=not no_boilerplate, lexicon=not no_lexicon, edit_threshold=edit_threshold
+        )
+    )
+
+
+def _finish(summary: RunSummary, verb: str, quiet: bool) -> None:
+    if not quiet:
+        typer.echo(f"mtclean: {summary.describe(verb)}", err=True)
+    raise typer.Exit(summary.exit_code)
+
+
+def _open_rejects(rejects: Path | None) -> Any:
+    if rejects is None:
+        import contextlib
+
+        return contextlib.nullcontext(None)
+    return atomic_writer(rejects)
+
+
+@app.command(
+    epilog="Examples:\n\n"
+    "    mtclean detect article.txt\n\n"
+    "    mtclean detect seeds/ --format text\n\n"
+    "    mtclean detect corpus.jsonl --text-field body --id-field url -o spans.jsonl\n\n"
+    "    cat article.txt | mtclean detect -"
+)
+def detect(
+    paths: PathsArg,
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="jsonl (one object per document) or text.")
+    ] = "jsonl",
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = STDOUT,
+    text_field: TextField = "text",
+    id_field: IdField = "id",
+    input_format: InputFormat = "auto",
+    edit_threshold: EditThreshold = DEFAULT_EDIT_THRESHOLD,
+    no_boilerplate: NoBoilerplate = False,
+    no_lexicon: NoLexicon = False,
+    rejects: Rejects = None,
+    quiet: Quiet = False,
+) -> None:
+    """Report degraded spans (spun, mt, boilerplate) per document; change nothing.
+
+    Each JSONL line is {"id", "score", "spans": [{"start", "end", "label", "score", "text",
+    "replacement", "source", "reason"}]}; offsets index the text exactly as read.
+    """
+    if format not in ("jsonl", "text"):
+        _fail(f"unknown --format {format!r}; use jsonl or text")
+    sources, early = _sources(paths, input_format)
+    cleaner = _cleaner(edit_threshold, no_boilerplate, no_lexicon)
+    with _open_rejects(rejects) as rejects_handle:
+        if output == STDOUT:
+            summary = run_detect(
+                cleaner, sources, sys.stdout.buffer, fmt=format, text_field=text_field,
+                id_field=id_field, on_problem=_report_problem, rejects=rejects_handle,
+                show_progress=not quiet, early=early,
+            )  # fmt: skip
+        else:
+            with atomic_writer(Path(output)) as handle:
+                summary = run_detect(
+                    cleaner, sources, handle, fmt=format, text_field=text_field,
+                    id_field=id_field, on_problem=_report_problem, rejects=rejects_handle,
+                    show_progress=not quiet, early=early,
+                )  # fmt: skip
+    _finish(summary, "checked", quiet)
+
+
+@app.command(
+    epilog="Examples:\n\n"
+    "    mtclean clean article.txt -o article.clean.txt\n\n"
+    "    mtclean clean seeds/ -o out/seeds\n\n"
+    "    mtclean clean corpus.jsonl -o clean.jsonl --rejects rejected.jsonl\n\n"
+    "    cat article.txt | mtclean clean - -o -"
+)
+def clean(
+    paths: PathsArg,
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Output file or folder (mirrors the input layout); - for stdout (one input).",
+            show_default=False,
+        ),
+    ],
+    text_field: TextField = "text",
+    id_field: IdField = "id",
+    input_format: InputFormat = "auto",
+    edit_threshold: EditThreshold = DEFAULT_EDIT_THRESHOLD,
+    no_boilerplate: NoBoilerplate = False,
+    no_lexicon: NoLexicon = False,
+    sidecar: Annotated[
+        bool,
+        typer.Option(
+            help="Beside each cleaned text file, write NAME.mtclean.json with the spans, edits "
+            "and extracted metadata (bylines, source URLs, dates)."
+        ),
+    ] = True,
+    rejects: Rejects = None,
+    quiet: Quiet = False,
+) -> None:
+    """Write cleaned copies of the inputs; never writes over an input.
+
+    Text stays text (file to file, folder to folder); JSONL stays JSONL with the cleaned text in
+    the same field and the spans, edits and extracted metadata under "mtclean".
+    """
+    sources, early = _sources(paths, input_format)
+    plan: dict[Source, Path | str]
+    if output == STDOUT:
+        if len(sources) != 1:
+            _fail("-o - (stdout) takes exactly one input document or JSONL file")
+        plan = {sources[0]: STDOUT}
+    else:
+        try:
+            plan = dict(plan_outputs(sources, paths, output))
+        except OutputError as err:
+            _fail(str(err))
+    cleaner = _cleaner(edit_threshold, no_boilerplate, no_lexicon)
+    with _open_rejects(rejects) as rejects_handle:
+        summary = run_clean(
+            cleaner, plan, text_field=text_field, id_field=id_field, on_problem=_report_problem,
+            rejects=rejects_handle, sidecar=sidecar, show_progress=not quiet, early=early,
+        )  # fmt: skip
+    _finish(summary, "cleaned", quiet)

@@ -1,0 +1,30 @@
+"""Cleaner configuration. Field names are component names (see ``mtclean.detectors``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DEFAULT_REPORT_THRESHOLD = 0.3
+DEFAULT_EDIT_THRESHOLD = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class CleanerConfig:
+    """What runs and how sure a component must be before its proposal changes the text.
+
+    ``boilerplate`` / ``lexicon``: switch a component on or off.
+    ``report_threshold``: spans scoring below it are not reported at all.
+    ``edit_threshold``: spans scoring below it stay flagged; the text is left alone
+    (precision first: a wrong edit costs more than a missed one).
+    """
+
+    boilerplate: bool = True
+    lexicon: bool = True
+    report_threshold: float = DEFAULT_REPORT_THRESHOLD
+    edit_threshold: float = DEFAULT_EDIT_THRESHOLD
+
+    def __post_init__(self) -> None:
+        for name in ("report_threshold", "edit_threshold"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be in [0, 1], got {value}")

@@ -1,0 +1,23 @@
+"""Detectors, by component name. Each one's ``name`` is also its config field."""
+
+from __future__ import annotations
+
+from mtclean.config import CleanerConfig
+from mtclean.detectors.base import Detector
+
+
+def build_detectors(config: CleanerConfig) -> list[Detector]:
+    """The detectors ``config`` switches on, cheapest first."""
+    detectors: list[Detector] = []
+    if config.boilerplate:
+        from mtclean.detectors.boilerplate import BoilerplateDetector
+
+        detectors.append(BoilerplateDetector())
+    if config.lexicon:
+        from mtclean.detectors.lexicon import LexiconDetector
+
+        detectors.append(LexiconDetector())
+    return detectors
+
+
+__all__ = ["Detector", "build_detectors"]

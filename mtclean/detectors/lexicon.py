@@ -1,0 +1,14 @@
+"""Placeholder: being built."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from mtclean.records import Detection, Document
+
+
+class LexiconDetector:
+    name: ClassVar[str] = "lexicon"
+
+    def detect(self, doc: Document) -> Detection:
+        return Detection()

@@ -1,0 +1,103 @@
+"""Records passed between mtclean's components.
+
+Every offset is a half-open ``[start, end)`` index in Python code points into the ORIGINAL
+document text, never into an intermediate copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Label = Literal["spun", "mt", "boilerplate"]
+LABELS: tuple[Label, ...] = ("spun", "mt", "boilerplate")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A text to clean, with a stable id and free-form metadata."""
+
+    text: str
+    id: str = ""
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A degraded region found by one component.
+
+    ``replacement`` is the proposed new text (``""`` deletes the span), or ``None`` when the span
+    is flagged but the component cannot restore it. ``reason`` says why the component flagged it
+    (a rule name or a feature summary) so that a report can explain every decision.
+    """
+
+    start: int
+    end: int
+    label: Label
+    score: float
+    source: str
+    replacement: str | None = None
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"invalid span offsets [{self.start}, {self.end})")
+        if self.label not in LABELS:
+            raise ValueError(f"unknown span label {self.label!r}; expected one of {LABELS}")
+        if not 0.0 <= self.score <= 1.0:
+            raise ValueError(f"span score {self.score} is outside [0, 1]")
+
+    def text_in(self, text: str) -> str:
+        """The span's text in the document it indexes."""
+        return text[self.start : self.end]
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One change applied to the original text: ``text[start:end]`` becomes ``replacement``."""
+
+    start: int
+    end: int
+    replacement: str
+    source: str
+    score: float
+    label: Label
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"invalid edit offsets [{self.start}, {self.end})")
+
+    @classmethod
+    def from_span(cls, span: Span) -> Edit:
+        if span.replacement is None:
+            raise ValueError("a span without a replacement cannot become an edit")
+        return cls(
+            span.start, span.end, span.replacement, span.source, span.score, span.label, span.reason
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """What one component found in one document: spans, extracted metadata, counters."""
+
+    spans: tuple[Span, ...] = ()
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    stats: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CleanResult:
+    """The cleaned text and everything needed to explain and replay it.
+
+    Invariant: ``apply_edits(original_text, result.edits) == result.text``.
+    """
+
+    id: str
+    text: str
+    edits: tuple[Edit, ...]
+    spans: tuple[Span, ...]
+    metadata: Mapping[str, Any]
+    score: float
+    stats: Mapping[str, int] = field(default_factory=dict)

@@ -1,0 +1,32 @@
+"""Turning detector spans into non-overlapping edits (precision first)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from mtclean.records import Edit, Span
+
+# Boilerplate deletions win over word-level repairs inside them: repairing a line that is
+# removed anyway would only produce overlapping edits.
+_LABEL_PRIORITY = {"boilerplate": 0, "spun": 1, "mt": 1}
+
+
+def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    if a_start == a_end or b_start == b_end:  # an insertion conflicts with an edit around it
+        return b_start < a_start < b_end or a_start < b_start < a_end or a_start == b_start
+    return a_start < b_end and b_start < a_end
+
+
+def resolve_edits(spans: Iterable[Span], edit_threshold: float) -> tuple[Edit, ...]:
+    """Choose the edits to apply: confident spans with a replacement, no two overlapping.
+
+    A span below ``edit_threshold`` or without a replacement stays a flagged span only.
+    Conflicts go to boilerplate first, then to the higher score, then to the longer span.
+    """
+    candidates = [s for s in spans if s.replacement is not None and s.score >= edit_threshold]
+    candidates.sort(key=lambda s: (_LABEL_PRIORITY[s.label], -s.score, s.start - s.end, s.start))
+    chosen: list[Span] = []
+    for span in candidates:
+        if not any(_overlaps(span.start, span.end, c.start, c.end) for c in chosen):
+            chosen.append(span)
+    return tuple(Edit.from_span(s) for s in sorted(chosen, key=lambda s: (s.start, s.end)))

@@ -1,0 +1,61 @@
+"""JSON shapes of mtclean's records (the ``detect`` contract and the ``mtclean`` field)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from mtclean.records import CleanResult, Edit, Span
+
+
+def span_record(span: Span, text: str) -> dict[str, Any]:
+    return {
+        "start": span.start,
+        "end": span.end,
+        "label": span.label,
+        "score": round(span.score, 4),
+        "text": span.text_in(text),
+        "replacement": span.replacement,
+        "source": span.source,
+        "reason": span.reason,
+    }
+
+
+def edit_record(edit: Edit) -> dict[str, Any]:
+    return {
+        "start": edit.start,
+        "end": edit.end,
+        "replacement": edit.replacement,
+        "label": edit.label,
+        "source": edit.source,
+        "score": round(edit.score, 4),
+        "reason": edit.reason,
+    }
+
+
+def detect_record(result: CleanResult, original: str) -> dict[str, Any]:
+    """One line of ``mtclean detect --format jsonl``."""
+    return {
+        "id": result.id,
+        "score": result.score,
+        "spans": [span_record(s, original) for s in result.spans],
+    }
+
+
+def mtclean_field(result: CleanResult, original: str) -> dict[str, Any]:
+    """What ``mtclean clean`` adds to a JSONL record under the key ``mtclean``."""
+    return {
+        "score": result.score,
+        "spans": [span_record(s, original) for s in result.spans],
+        "edits": [edit_record(e) for e in result.edits],
+        "metadata": dict(result.metadata),
+        "stats": dict(result.stats),
+    }
+
+
+def json_line(obj: Any) -> bytes:
+    """One JSONL line as UTF-8; text that cannot be UTF-8 (lone surrogates) is escaped."""
+    try:
+        return (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        return (json.dumps(obj, ensure_ascii=True) + "\n").encode("ascii")

@@ -1,0 +1,143 @@
+"""The command line, end to end: contracts, layouts, bad input, never writing over inputs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from support import SEEDS
+from typer.testing import CliRunner
+
+from mtclean import Edit, apply_edits
+from mtclean.cli import app
+
+runner = CliRunner()
+ARTICLE = (
+    "Talks resume in Geneva\n\n"
+    "Diplomats met on Monday to discuss the crisis in Jap Europe, officials said.\n\n"
+    "Source link\n"
+)
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder, ignore=shutil.ignore_patterns("*.jsonl", "*.md"))
+    return folder
+
+
+def _edits(records: list[dict[str, object]]) -> list[Edit]:
+    return [
+        Edit(r["start"], r["end"], r["replacement"], r["source"], r["score"], r["label"])  # type: ignore[arg-type]
+        for r in records
+    ]
+
+
+def test_help_shows_examples() -> None:
+    for command in ("detect", "clean"):
+        result = runner.invoke(app, [command, "--help"])
+        assert result.exit_code == 0
+        assert "Examples" in result.stdout and f"mtclean {command}" in result.stdout
+
+
+def test_detect_jsonl_follows_the_contract(seeds_copy: Path) -> None:
+    result = runner.invoke(app, ["detect", str(seeds_copy), "--format", "jsonl", "-q"])
+    assert result.exit_code == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in records] == sorted(p.name for p in SEEDS.glob("*.txt"))
+    for record in records:
+        assert set(record) == {"id", "score", "spans"}
+        assert 0.0 <= record["score"] <= 1.0
+        text = (seeds_copy / record["id"]).read_bytes().decode("utf-8")
+        for span in record["spans"]:
+            assert {"start", "end", "label", "score", "text", "replacement", "source"} <= set(span)
+            assert text[span["start"] : span["end"]] == span["text"]
+            assert span["label"] in ("spun", "mt", "boilerplate")
+
+
+def test_detect_text_format_and_stdin() -> None:
+    result = runner.invoke(app, ["detect", "-", "--format", "text", "-q"], input=ARTICLE)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("== stdin  score=")
+
+
+def test_clean_folder_mirrors_layout_with_sidecars(seeds_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["clean", str(seeds_copy), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.stderr
+    for original in seeds_copy.glob("*.txt"):
+        cleaned = (out / original.name).read_bytes().decode("utf-8")
+        sidecar = json.loads((out / f"{original.name}.mtclean.json").read_text("utf-8"))
+        text = original.read_bytes().decode("utf-8")
+        assert apply_edits(text, _edits(sidecar["edits"])) == cleaned
+        assert sidecar["id"] == original.name
+
+
+def test_clean_jsonl_round_trip(tmp_path: Path) -> None:
+    docs = [{"id": "a", "text": ARTICLE, "lang": "en"}, {"id": "b", "text": "Plain text."}]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(d) + "\n" for d in docs), "utf-8")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["clean", str(src), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.stderr
+    records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert [r["id"] for r in records] == ["a", "b"]
+    assert records[0]["lang"] == "en"  # other fields kept
+    for doc, record in zip(docs, records, strict=True):
+        mt = record["mtclean"]
+        assert set(mt) >= {"score", "spans", "edits", "metadata"}
+        assert apply_edits(doc["text"], _edits(mt["edits"])) == record["text"]
+    assert records[1]["text"] == "Plain text."
+
+
+def test_bad_inputs_are_reported_counted_and_skipped(tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(ARTICLE, "utf-8")
+    (tmp_path / "latin1.txt").write_bytes("caf\xe9\n".encode("latin-1"))
+    jsonl = tmp_path / "docs.jsonl"
+    jsonl.write_text('{"id": "x", "text": "fine"}\nnot json\n{"title": "t"}\n', "utf-8")
+    rejects = tmp_path / "rejects.jsonl"
+    args = ["clean", str(good), str(tmp_path / "latin1.txt"), str(jsonl), str(tmp_path / "nope")]
+    result = runner.invoke(app, [*args, "-o", str(tmp_path / "out"), "--rejects", str(rejects)])
+    assert result.exit_code == 1
+    assert "latin1.txt:1: invalid UTF-8" in result.stderr
+    assert "docs.jsonl:2: not valid JSON" in result.stderr
+    assert "docs.jsonl:3: has no field 'text'" in result.stderr
+    assert "nope: no such file or folder" in result.stderr
+    assert "4 input problem(s)" in result.stderr
+    assert (tmp_path / "out" / "good.txt").exists()
+    kept = (tmp_path / "out" / "docs.jsonl").read_text("utf-8").splitlines()
+    assert [json.loads(line)["id"] for line in kept] == ["x"]
+    reasons = [json.loads(line)["reason"] for line in rejects.read_text("utf-8").splitlines()]
+    assert sorted(reasons) == ["invalid_json", "invalid_utf8", "missing", "missing_text"]
+
+
+def test_clean_never_writes_over_its_input(seeds_copy: Path) -> None:
+    target = next(seeds_copy.glob("*.txt"))
+    before = target.read_bytes()
+    result = runner.invoke(app, ["clean", str(target), "-o", str(target)])
+    assert result.exit_code == 2 and "refusing to write over the input" in result.stderr
+    result = runner.invoke(app, ["clean", str(seeds_copy), "-o", str(seeds_copy / "out")])
+    assert result.exit_code == 2 and "inside the input folder" in result.stderr
+    assert target.read_bytes() == before
+    assert not (seeds_copy / "out").exists()
+
+
+def test_clean_stdin_to_stdout() -> None:
+    result = runner.invoke(app, ["clean", "-", "-o", "-", "-q"], input="Just a sentence.\n")
+    assert result.exit_code == 0
+    assert result.stdout == "Just a sentence.\n"
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["detect", "-", "--format", "xml"], input="x")
+    assert result.exit_code == 2 and "unknown --format" in result.stderr
+    (tmp_path / "a.txt").write_text("a", "utf-8")
+    (tmp_path / "b.txt").write_text("b", "utf-8")
+    out_file = tmp_path / "file.txt"
+    out_file.write_text("", "utf-8")
+    args = ["clean", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-o", str(out_file)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and "-o must be a folder" in result.stderr
