@@ -1,0 +1,1 @@
+"""Evaluation: gold annotations, metrics and sibling-article support."""
