@@ -7,7 +7,7 @@ bash scripts/install.sh
 for original in seeds/*.txt; do
   cleaned="out/seeds/$(basename "$original")"
   echo
-  echo "=== $(basename "$original"): $(wc -c <"$original") -> $(wc -c <"$cleaned") characters"
+  echo "=== $(basename "$original"): $(wc -c <"$original") -> $(wc -c <"$cleaned") bytes"
   diff -u --label "$original" --label "$cleaned" "$original" "$cleaned" || true
 done
 echo

@@ -1,0 +1,293 @@
+"""Line-level benchmark of the boilerplate detector on real web pages.
+
+Data: ``article_extraction_benchmark`` (181 news/blog HTML pages with their true article body,
+scrapinghub/article-extraction-benchmark, MIT) under ``$MTCLEAN_DATA`` (default
+``../shared/data`` beside the repository root). Nothing from it is copied into the repository.
+
+Method
+------
+- A page's visible text comes from ``html_text.extract_text(html, guess_layout=True)``; each
+  non-empty line is one unit.
+- Gold label: a line is *content* when it is in the page's ``articleBody``, compared after
+  normalisation (NFKC, lower case, straight quotes, collapsed whitespace):
+  * a line of 5+ words is content if its text is a substring of the body, or if at least 80% of
+    its word trigrams occur in the body ("mostly covered");
+  * a shorter line is content if it equals a body paragraph, or is a substring of the body and
+    a neighbouring non-empty line is long content (a layout split inside a paragraph).
+  Every other line is *boilerplate* (menus, footers, widgets, titles outside the body).
+- Prediction: a line is *removed* when boilerplate spans with a score at or above the threshold
+  (the default edit threshold, 0.8) cover at least half of its non-space characters.
+- Metrics, micro-averaged over lines: precision and recall of the boilerplate class, F1, and the
+  share of content lines wrongly removed. Pages are split into dev/test by the parity of
+  ``sha1(page_id)``: tune on dev only, report test.
+- Baselines in the same run: remove nothing; remove every line shorter than N words.
+
+Run: ``python scripts/bench_boilerplate.py [--json out.json] [--short-words 3,5,10]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import logging
+import os
+import re
+import sys
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from mtclean.config import DEFAULT_EDIT_THRESHOLD
+from mtclean.detectors.boilerplate import BoilerplateDetector
+from mtclean.records import Document, Span
+
+LOG = logging.getLogger("bench_boilerplate")
+REPO = Path(__file__).resolve().parent.parent
+BENCH = "article_extraction_benchmark"
+_TRANSLATE = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class PageLine:
+    start: int
+    end: int
+    text: str
+    content: bool
+
+
+@dataclass(slots=True)
+class Counts:
+    """Line counts for one system on one split."""
+
+    tp: int = 0  # boilerplate removed
+    fp: int = 0  # content removed
+    fn: int = 0  # boilerplate kept
+    tn: int = 0  # content kept
+    pages: set[str] = field(default_factory=set)
+
+    def add(self, gold_boilerplate: bool, removed: bool) -> None:
+        if gold_boilerplate:
+            self.tp += removed
+            self.fn += not removed
+        else:
+            self.fp += removed
+            self.tn += not removed
+
+    def row(self) -> dict[str, float | int | None]:
+        precision = self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+        recall = self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+        f1 = (
+            2 * precision * recall / (precision + recall)
+            if precision is not None and recall is not None and precision + recall
+            else None
+        )
+        content = self.fp + self.tn
+        return {
+            "pages": len(self.pages),
+            "lines": self.tp + self.fp + self.fn + self.tn,
+            "boilerplate_lines": self.tp + self.fn,
+            "precision": precision,
+            "recall": recall,
+            "f1": f1,
+            "content_removed": self.fp / content if content else None,
+        }
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("MTCLEAN_DATA", REPO.parent / "shared" / "data"))
+
+
+def normalize(text: str) -> str:
+    return (
+        _SPACES.sub(" ", unicodedata.normalize("NFKC", text).translate(_TRANSLATE)).strip().lower()
+    )
+
+
+def trigrams(words: Sequence[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+
+
+def split_of(page_id: str) -> str:
+    return "dev" if int(hashlib.sha1(page_id.encode()).hexdigest(), 16) % 2 == 0 else "test"
+
+
+def page_lines(text: str) -> list[tuple[int, int, str]]:
+    """Non-empty lines of the page text with their offsets."""
+    result = []
+    offset = 0
+    for raw in text.split("\n"):
+        if raw.strip():
+            result.append((offset, offset + len(raw), raw))
+        offset += len(raw) + 1
+    return result
+
+
+def label_lines(text: str, body: str) -> list[PageLine]:
+    """Gold labels (see the module docstring for the rule)."""
+    norm_body = normalize(body)
+    body_words = _WORD.findall(norm_body)
+    body_trigrams = trigrams(body_words)
+    paragraphs = {normalize(p) for p in body.split("\n") if p.strip()}
+    raw = page_lines(text)
+    long_content: list[bool | None] = []
+    for _, _, line in raw:
+        norm = normalize(line)
+        words = _WORD.findall(norm)
+        if len(words) < 5:
+            long_content.append(None)
+            continue
+        grams = trigrams(words)
+        covered = sum(g in body_trigrams for g in grams) / len(grams) if grams else 0.0
+        long_content.append(norm in norm_body or covered >= 0.8)
+    labelled = []
+    for i, (start, end, line) in enumerate(raw):
+        content = long_content[i]
+        if content is None:
+            norm = normalize(line)
+            near = [long_content[j] for j in (i - 1, i + 1) if 0 <= j < len(raw)]
+            content = bool(norm) and (
+                norm in paragraphs or (norm in norm_body and any(n is True for n in near))
+            )
+        labelled.append(PageLine(start, end, line, content))
+    return labelled
+
+
+def removed_mask(lines: Sequence[PageLine], spans: Iterable[Span], threshold: float) -> list[bool]:
+    """Whether spans at or above ``threshold`` cover at least half of each line's characters."""
+    intervals = sorted((s.start, s.end) for s in spans if s.score >= threshold)
+    mask = []
+    for line in lines:
+        covered = 0
+        for start, end in intervals:
+            if end <= line.start:
+                continue
+            if start >= line.end:
+                break
+            covered += min(end, line.end) - max(start, line.start)
+        mask.append(covered * 2 >= len(line.text.strip()) and covered > 0)
+    return mask
+
+
+def short_line_baseline(n_words: int) -> Callable[[Sequence[PageLine]], list[bool]]:
+    def predict(lines: Sequence[PageLine]) -> list[bool]:
+        return [len(_WORD.findall(line.text)) < n_words for line in lines]
+
+    return predict
+
+
+def load_pages(root: Path) -> list[tuple[str, str, str]]:
+    bench = root / BENCH
+    truth_path = bench / "ground-truth.json"
+    if not truth_path.is_file():
+        sys.exit(
+            f"benchmark data not found: {truth_path} is missing. Set MTCLEAN_DATA to the folder "
+            f"holding {BENCH}/ (default: ../shared/data beside the repository)."
+        )
+    try:
+        import html_text
+    except ImportError:
+        sys.exit("html-text is not installed: pip install -e '.[eval]'")
+    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    pages = []
+    for page_id in tqdm(sorted(truth), desc="extracting text", file=sys.stderr):
+        html = gzip.decompress((bench / "html" / f"{page_id}.html.gz").read_bytes())
+        text = html_text.extract_text(html.decode("utf-8", errors="replace"), guess_layout=True)
+        pages.append((page_id, text, truth[page_id]["articleBody"]))
+    return pages
+
+
+def run(
+    pages: Sequence[tuple[str, str, str]], threshold: float, short_words: Sequence[int]
+) -> dict[str, dict[str, Counts]]:
+    detector = BoilerplateDetector()
+    systems: dict[str, Callable[[str, Sequence[PageLine]], list[bool]]] = {
+        "mtclean boilerplate": lambda text, lines: removed_mask(
+            lines, detector.detect(Document(text)).spans, threshold
+        ),
+        "remove nothing": lambda _text, lines: [False] * len(lines),
+    }
+    for n in short_words:
+        baseline = short_line_baseline(n)
+        systems[f"remove lines < {n} words"] = lambda _text, lines, b=baseline: b(lines)
+    results = {name: {s: Counts() for s in ("all", "dev", "test")} for name in systems}
+    for page_id, text, body in tqdm(pages, desc="scoring", file=sys.stderr):
+        lines = label_lines(text, body)
+        split = split_of(page_id)
+        for name, predict in systems.items():
+            for line, removed in zip(lines, predict(text, lines), strict=True):
+                for key in ("all", split):
+                    results[name][key].add(not line.content, removed)
+                    results[name][key].pages.add(page_id)
+    return results
+
+
+def fmt(value: float | int | None) -> str:
+    if value is None:
+        return "\u2014"
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def markdown(results: dict[str, dict[str, Counts]]) -> str:
+    header = (
+        "| system | split | pages | lines | boilerplate lines | precision | recall | F1 "
+        "| content removed |"
+    )
+    rows = [header, "|" + "---|" * 9]
+    for name, by_split in results.items():
+        for split in ("all", "dev", "test"):
+            r = by_split[split].row()
+            cells = [
+                r[k]
+                for k in (
+                    "pages",
+                    "lines",
+                    "boilerplate_lines",
+                    "precision",
+                    "recall",
+                    "f1",
+                    "content_removed",
+                )
+            ]
+            rows.append(f"| {name} | {split} | " + " | ".join(fmt(c) for c in cells) + " |")
+    return "\n".join(rows)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--json", type=Path, help="also write the numbers to this JSON file")
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=DEFAULT_EDIT_THRESHOLD,
+        help="span score that counts as removal",
+    )
+    parser.add_argument(
+        "--short-words", default="3,5,10", help="N values for the short-line baseline"
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    pages = load_pages(data_dir())
+    short_words = [int(n) for n in args.short_words.split(",") if n.strip()]
+    results = run(pages, args.threshold, short_words)
+    print(markdown(results))
+    if args.json:
+        payload = {
+            "threshold": args.threshold,
+            "results": {n: {s: c.row() for s, c in by.items()} for n, by in results.items()},
+        }
+        args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+        LOG.info("wrote %s", args.json)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
