@@ -1,9 +1,26 @@
 #!/usr/bin/env bash
-# Install mtclean with its test tools into ./.venv (idempotent; safe to run again).
+# Install mtclean with its test and evaluation tools into ./.venv (idempotent; safe to rerun).
 # Set PYTHON to choose the interpreter (default: python3, 3.10 or newer).
+#
+# Apertium (Debian packages apertium, apertium-eng-spa, apertium-eng-cat) makes the
+# machine-translation round trips of the evaluation and its tests; it is installed with
+# apt-get when missing and this runs as root. Without it those parts are skipped with a reason.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${PYTHON:-python3}
+
+apt_packages=(apertium apertium-eng-spa apertium-eng-cat)
+if ! command -v apertium >/dev/null 2>&1 || ! grep -q "eng-cat" <<<"$(apertium -l 2>/dev/null)"; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "install.sh: installing ${apt_packages[*]} (Debian packages)" >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}" >/dev/null
+  else
+    echo "install.sh: Apertium is missing; as root run: apt-get install ${apt_packages[*]}" \
+      "(the MT round-trip evaluation and its tests are skipped without it)" >&2
+  fi
+fi
+
 if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi

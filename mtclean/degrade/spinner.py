@@ -1,0 +1,478 @@
+"""An article spinner modelled on real spinner output.
+
+It substitutes words and phrases from a thesaurus blind to word sense, the way spinners do
+("policy" -> "coverage" when the thesaurus lists it), but keeps the result grammatical: each
+word is lemmatised, a synonym of the lemma is chosen and re-inflected for the word's tag
+(officials -> officers, increased -> elevated), and capitalisation is transferred (Title, ALL
+CAPS). Single words may become phrases and phrases single words, from the thesaurus's multiword
+entries and a small table of connectives (``function_words``). Names (capitalised words inside a
+sentence), acronyms, numbers and contractions are left alone.
+
+Speed: the analysis of a text (readings, candidate slots, inflected options) does not depend on
+the seed and is cached per text, so drawing fresh substitutions for the same text (one draw per
+training epoch) costs little more than sampling.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import math
+import random
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from mtclean.degrade.base import Builder, Degraded, Seed, make_rng
+from mtclean.degrade.function_words import FUNCTION_REPLACEMENTS, MAX_FUNCTION_WORDS, STOPWORDS
+from mtclean.degrade.inflection import (
+    THESAURUS_POS,
+    Upos,
+    choose_reading,
+    choose_tag,
+    inflect,
+    match_case,
+    readings,
+)
+from mtclean.degrade.text import WORD_RE, sentences
+
+logger = logging.getLogger(__name__)
+
+_PLACEHOLDERS = frozenset(
+    ["one's", "someone", "something", "somebody", "oneself", "someone's", "sb", "sth"]
+)
+_POS_UPOS: dict[str, Upos] = {v: k for k, v in THESAURUS_POS.items()}
+
+
+class SynonymSource(Protocol):
+    """What the spinner needs from a thesaurus (``mtclean.thesaurus.Thesaurus`` fits)."""
+
+    def synonyms(self, lemma: str, pos: str | None = None) -> tuple[str, ...]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DictThesaurus:
+    """A small in-memory thesaurus: ``{(lemma, pos): (synonym, ...)}`` (tests, custom lists)."""
+
+    table: Mapping[tuple[str, str], tuple[str, ...]]
+
+    def synonyms(self, lemma: str, pos: str | None = None) -> tuple[str, ...]:
+        if pos is not None:
+            return tuple(self.table.get((lemma, pos), ()))
+        out: list[str] = []
+        for (key, _), syns in self.table.items():
+            if key == lemma:
+                out.extend(s for s in syns if s not in out)
+        return tuple(out)
+
+    def entries(self) -> Iterable[tuple[str, str, tuple[str, ...]]]:
+        return ((lemma, pos, syns) for (lemma, pos), syns in self.table.items())
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """A place the spinner may substitute: clean ``text[start:end]`` and its ready replacements."""
+
+    start: int
+    end: int
+    n_words: int
+    key: str  # lemma/pos identity, to keep one choice per lemma within a document
+    options: tuple[tuple[str, str], ...]  # (synonym lemma, inflected and cased form)
+    weight: float
+    proper: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+    lower: str
+    gap_before: str  # the text between the previous token and this one
+    initial: bool  # first word of a sentence or line, or in a headline-style line
+    eligible: bool
+    proper: bool  # a capitalised word inside a sentence (a name unless proven otherwise)
+
+
+def _word_zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "en"))
+
+
+class Spinner:
+    """Sense-blind synonym spinner over any :class:`SynonymSource`.
+
+    ``zipf_floor``: synonyms with a word rarer than this (wordfreq Zipf scale) are skipped, so
+    the output reads naturally. ``max_options``: how many of the first listed synonyms are kept
+    (spinners mostly take the first sense's). ``proper_noun_rate``: weight of capitalised words
+    inside sentences ("Foreign" in "Deputy Foreign Minister"); 0 leaves every name alone.
+    ``consistency``: chance a lemma gets the same synonym again within one document.
+    """
+
+    def __init__(
+        self,
+        thesaurus: SynonymSource,
+        *,
+        zipf_floor: float = 3.0,
+        max_options: int = 4,
+        function_weight: float = 0.35,
+        phrase_weight: float = 1.5,
+        proper_noun_rate: float = 0.0,
+        consistency: float = 0.85,
+        cache_size: int = 4096,
+    ) -> None:
+        self.thesaurus = thesaurus
+        self.zipf_floor = zipf_floor
+        self.max_options = max_options
+        self.function_weight = function_weight
+        self.phrase_weight = phrase_weight
+        self.proper_noun_rate = proper_noun_rate
+        self.consistency = consistency
+        self._cache: OrderedDict[str, tuple[tuple[Slot, ...], int]] = OrderedDict()
+        self._cache_size = cache_size
+        self._synonym_cache: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._phrase_index: dict[str, list[tuple[tuple[str, ...], str]]] | None = None
+
+    # --- synonyms -------------------------------------------------------------------------
+
+    def synonym_lemmas(self, lemma: str, pos: str) -> tuple[str, ...]:
+        """Usable synonyms of ``lemma``: common, lowercase, not containing the lemma, <= 4 words."""
+        key = (lemma, pos)
+        cached = self._synonym_cache.get(key)
+        if cached is not None:
+            return cached
+        lemma_words = set(lemma.lower().split())
+        kept: list[str] = []
+        for syn in self.thesaurus.synonyms(lemma, pos):
+            words = syn.split(" ")
+            if (
+                syn == lemma
+                or len(words) > 4
+                or syn != syn.lower()
+                or not _plausible(words)
+                or not all(w.replace("-", "").replace("'", "").isalpha() for w in words)
+                or _PLACEHOLDERS.intersection(words)
+                or lemma_words.intersection(words)
+                or (" " not in lemma and any(w.startswith(lemma) for w in words))
+                or min(_word_zipf(w) for w in words) < self.zipf_floor
+            ):
+                continue
+            kept.append(syn)
+            if len(kept) == self.max_options:
+                break
+        result = tuple(kept)
+        self._synonym_cache[key] = result
+        return result
+
+    def _phrases(self) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+        """Multiword thesaurus lemmas with a single-word synonym, indexed by their first word."""
+        if self._phrase_index is not None:
+            return self._phrase_index
+        index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        entries = getattr(self.thesaurus, "entries", None)
+        for entry in entries() if callable(entries) else ():
+            lemma, pos = _entry_key(entry)
+            words = tuple(lemma.split(" "))
+            if not 2 <= len(words) <= 4 or lemma != lemma.lower() or not lemma.isascii():
+                continue
+            if not all(w.isalpha() for w in words) or _PLACEHOLDERS.intersection(words):
+                continue
+            if any(" " not in s for s in self.synonym_lemmas(lemma, pos)):
+                index.setdefault(words[0], []).append((words, pos))
+        logger.debug("spinner phrase index: %d first words", len(index))
+        self._phrase_index = index
+        return index
+
+    # --- analysis (seed-independent, cached) ----------------------------------------------------
+
+    def analyse(self, text: str) -> tuple[tuple[Slot, ...], int]:
+        """Candidate slots of ``text`` and its word count."""
+        cached = self._cache.get(text)
+        if cached is not None:
+            self._cache.move_to_end(text)
+            return cached
+        tokens = _tokenise(text)
+        slots: list[Slot] = []
+        for i, token in enumerate(tokens):
+            if not token.eligible:
+                continue
+            function_slots = self._function_slots(tokens, i)
+            slots.extend(function_slots)
+            slots.extend(self._phrase_slots(tokens, i, function_slots))
+            if token.lower not in STOPWORDS:
+                word_slot = self._word_slot(tokens, i)
+                if word_slot is not None:
+                    slots.append(word_slot)
+        result = (tuple(slots), sum(1 for _ in WORD_RE.finditer(text)))
+        self._cache[text] = result
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return result
+
+    def _weight(self, token: _Token, base: float) -> float:
+        return base * self.proper_noun_rate if token.proper else base
+
+    def _function_slots(self, tokens: Sequence[_Token], i: int) -> list[Slot]:
+        slots: list[Slot] = []
+        for length in range(min(MAX_FUNCTION_WORDS, len(tokens) - i), 0, -1):
+            run = tokens[i : i + length]
+            if not _contiguous(run):
+                continue
+            phrase = " ".join(t.lower for t in run)
+            replacements = FUNCTION_REPLACEMENTS.get(phrase)
+            if not replacements:
+                continue
+            options = tuple((r, match_case(run[0].text, r)) for r in replacements)
+            slots.append(
+                Slot(run[0].start, run[-1].end, length, f"{phrase}/fn", options,
+                     self._weight(run[0], self.function_weight), run[0].proper)
+            )  # fmt: skip
+        return slots
+
+    def _phrase_slots(
+        self, tokens: Sequence[_Token], i: int, function_slots: list[Slot]
+    ) -> list[Slot]:
+        index = self._phrases()
+        first = tokens[i]
+        keys = {first.lower} | {r.lemma for r in readings(first.lower) if r.upos == "VERB"}
+        slots: list[Slot] = []
+        for key in keys:
+            for words, pos in index.get(key, ()):
+                run = tokens[i : i + len(words)]
+                if len(run) < len(words) or not _contiguous(run):
+                    continue
+                if [t.lower for t in run[1:]] != list(words[1:]):
+                    continue
+                if any(s.start == first.start and s.end > run[-1].end for s in function_slots):
+                    continue  # "as well" inside "as well as"
+                upos = _POS_UPOS[pos]
+                tag = "RB" if upos == "ADV" else "JJ" if upos == "ADJ" else "NN"
+                if upos == "VERB":
+                    verb = next((r for r in readings(first.lower) if r.upos == "VERB"), None)
+                    if first.lower != words[0] and (verb is None or verb.lemma != words[0]):
+                        continue
+                    found = (
+                        choose_tag(verb, _prev(tokens, i, 1), _prev(tokens, i, 2)) if verb else "VB"
+                    )
+                    tag = found or "VB"
+                elif first.lower != words[0]:
+                    continue
+                options = []
+                for syn in self.synonym_lemmas(" ".join(words), pos):
+                    form = inflect(syn, upos, tag) if " " not in syn else None
+                    if form:
+                        options.append((syn, match_case(first.text, form)))
+                if options:
+                    slots.append(
+                        Slot(first.start, run[-1].end, len(words), f"{' '.join(words)}/{pos}",
+                             tuple(options), self._weight(first, self.phrase_weight), first.proper)
+                    )  # fmt: skip
+        return slots
+
+    def _word_slot(self, tokens: Sequence[_Token], i: int) -> Slot | None:
+        token = tokens[i]
+        every = readings(token.lower)
+        if not any(self.synonym_lemmas(r.lemma, THESAURUS_POS[r.upos]) for r in every):
+            return None
+        nxt = tokens[i + 1] if i + 1 < len(tokens) and _contiguous(tokens[i : i + 2]) else None
+        nxt_content = (
+            nxt is not None
+            and nxt.lower not in STOPWORDS
+            and any(r.upos == "NOUN" for r in readings(nxt.lower))
+        )
+        # choose among all readings: when context says VERB and only the noun has synonyms,
+        # substituting the noun's synonym would not read naturally, so the word is skipped
+        usable = tuple(r for r in every if self.synonym_lemmas(r.lemma, THESAURUS_POS[r.upos]))
+        reading = choose_reading(
+            every, _prev(tokens, i, 1), nxt.lower if nxt else "", nxt_content, usable
+        )
+        tag = choose_tag(reading, _prev(tokens, i, 1), _prev(tokens, i, 2))
+        if tag is None:
+            return None
+        options: list[tuple[str, str]] = []
+        for syn in self.synonym_lemmas(reading.lemma, THESAURUS_POS[reading.upos]):
+            form = inflect(syn, reading.upos, tag)
+            if form and form.lower() != token.lower:
+                options.append((syn, match_case(token.text, form)))
+        if not options:
+            return None
+        key = f"{reading.lemma}/{reading.upos}"
+        return Slot(token.start, token.end, 1, key, tuple(options), self._weight(token, 1.0),
+                    token.proper)  # fmt: skip
+
+    # --- drawing (per seed) ---------------------------------------------------------------------
+
+    def spin(self, text: str, seed: Seed, *, density: float = 0.2) -> Degraded:
+        """Substitute about ``density`` of the words of ``text`` (0.05 light, 0.4 heavy)."""
+        if not 0.0 <= density <= 1.0:
+            raise ValueError(f"density {density} is outside [0, 1]")
+        rng = make_rng(seed)
+        slots, n_words = self.analyse(text)
+        target = math.floor(density * n_words + rng.random())
+        # weighted random order (Efraimidis-Spirakis keys), then greedy non-overlapping fill
+        keyed = [(rng.random() ** (1.0 / s.weight), s) for s in slots if s.weight > 0]
+        keyed.sort(key=lambda pair: -pair[0])
+        chosen: list[Slot] = []
+        taken: list[tuple[int, int]] = []
+        covered = 0
+        for _, slot in keyed:
+            if covered >= target:
+                break
+            if covered + slot.n_words > target:
+                continue
+            if any(slot.start < end and start < slot.end for start, end in taken):
+                continue
+            chosen.append(slot)
+            taken.append((slot.start, slot.end))
+            covered += slot.n_words
+        if covered < target:
+            logger.debug("spin reached %d of %d target words (few candidates)", covered, target)
+        memory: dict[str, str] = {}
+        builder = Builder()
+        cursor = 0
+        for slot in sorted(chosen, key=lambda s: s.start):
+            builder.keep(text[cursor : slot.start])
+            builder.replace(self._pick(slot, memory, rng), text[slot.start : slot.end], "spun")
+            cursor = slot.end
+        builder.keep(text[cursor:])
+        return builder.build()
+
+    def _pick(self, slot: Slot, memory: dict[str, str], rng: random.Random) -> str:
+        remembered = memory.get(slot.key)
+        if remembered is not None and rng.random() < self.consistency:
+            for syn, form in slot.options:
+                if syn == remembered:
+                    return form
+        weights = [
+            0.55**rank * (0.5 if " " in syn else 1.0) for rank, (syn, _) in enumerate(slot.options)
+        ]
+        syn, form = rng.choices(slot.options, weights=weights)[0]
+        memory[slot.key] = syn
+        return form
+
+
+def _plausible(words: Sequence[str]) -> bool:
+    """No abbreviations ("yr", "govt"): a one-word synonym needs 3+ letters, every word a vowel."""
+    if len(words) == 1 and len(words[0]) < 3:
+        return False
+    return all(any(c in "aeiouy" for c in w) for w in words)
+
+
+def _entry_key(entry: Any) -> tuple[str, str]:
+    if isinstance(entry, tuple):
+        return str(entry[0]), str(entry[1])
+    return str(entry.lemma), str(entry.pos)
+
+
+def _contiguous(run: Sequence[_Token]) -> bool:
+    return all(t.eligible for t in run) and all(
+        t.gap_before == " " and not t.proper for t in run[1:]
+    )
+
+
+def _prev(tokens: Sequence[_Token], i: int, back: int) -> str:
+    """The word ``back`` tokens before ``i`` if only spaces separate them, else ""."""
+    for step in range(back):
+        j = i - step
+        if j <= 0 or tokens[j].gap_before.strip():
+            return ""
+    return tokens[i - back].lower
+
+
+def _line_style(line: str) -> str:
+    """ "caps" for an ALL CAPS line, "title" for a headline in Title Case, else "prose"."""
+    found = [m.group() for m in WORD_RE.finditer(line) if m.group()[:1].isalpha()]
+    if len(found) < 3:
+        return "prose"
+    if sum(w.isupper() for w in found) >= 0.8 * len(found):
+        return "caps"
+    long_words = [w for w in found if len(w) > 3]
+    if (
+        long_words
+        and sum(w[:1].isupper() for w in long_words) >= 0.8 * len(long_words)
+        and not line.rstrip().endswith(".")
+    ):
+        return "title"
+    return "prose"
+
+
+def _nominal(word: str) -> bool:
+    """A noun or adjective reading and no adverb one: could start a name ("Time Warner")."""
+    found = {r.upos for r in readings(word)}
+    return bool(found & {"NOUN", "ADJ"}) and "ADV" not in found
+
+
+def _tokenise(text: str) -> list[_Token]:
+    initial_offsets: set[int] = set()
+    for sentence in sentences(text):
+        first = WORD_RE.search(text, sentence.start, sentence.end)
+        if first is not None:
+            initial_offsets.add(first.start())
+    styles: list[tuple[int, int, str]] = []
+    offset = 0
+    for line in text.split("\n"):
+        styles.append((offset, offset + len(line), _line_style(line)))
+        offset += len(line) + 1
+    raw = list(WORD_RE.finditer(text))
+    style_at: list[str] = []
+    line_index = 0
+    for match in raw:
+        while styles[line_index][1] < match.start():
+            line_index += 1
+        style_at.append(styles[line_index][2])
+    # names: capitalised words seen inside sentences of ordinary prose
+    names = {
+        m.group().lower()
+        for m, style in zip(raw, style_at, strict=True)
+        if style == "prose" and m.group()[:1].isupper() and m.start() not in initial_offsets
+    }
+    tokens: list[_Token] = []
+    previous_end = 0
+    for index, (match, style) in enumerate(zip(raw, style_at, strict=True)):
+        word = match.group()
+        end = match.end()
+        if word[-2:] in ("'s", "\u2019s") and len(word) > 2:
+            word, end = word[:-2], end - 2
+        initial = match.start() in initial_offsets or style != "prose"
+        following = raw[index + 1].group() if index + 1 < len(raw) else ""
+        next_capitalised = following[:1].isupper() and text[end : raw[index + 1].start()] == " "
+        plain = word.isalpha() and word.isascii()
+        eligible = plain
+        proper = False
+        if plain and word[:1].isupper():
+            if word.isupper() and len(word) > 1:
+                eligible = style == "caps"
+            elif not initial:
+                proper = True
+            elif word.lower() in names or (
+                style == "prose" and next_capitalised and _nominal(word.lower())
+            ):
+                eligible = False  # a name, or the first word of one ("Time Warner")
+        tokens.append(
+            _Token(match.start(), end, word, word.lower(), text[previous_end : match.start()],
+                   initial, eligible, proper)
+        )  # fmt: skip
+        previous_end = match.end()
+    return tokens
+
+
+@functools.lru_cache(maxsize=1)
+def default_spinner() -> Spinner:
+    """A spinner over the thesaurus shipped in the package (loaded once)."""
+    from mtclean.thesaurus import load_thesaurus
+
+    return Spinner(load_thesaurus())
+
+
+def spin(
+    text: str,
+    seed: Seed,
+    *,
+    density: float = 0.2,
+    thesaurus: SynonymSource | None = None,
+) -> Degraded:
+    """Spin ``text`` (see :class:`Spinner`); the shipped thesaurus unless one is passed in."""
+    spinner = default_spinner() if thesaurus is None else Spinner(thesaurus)
+    return spinner.spin(text, seed, density=density)
