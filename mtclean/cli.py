@@ -13,6 +13,8 @@ from mtclean import __version__
 from mtclean.batch import RunSummary, run_clean, run_detect
 from mtclean.cleaner import Cleaner
 from mtclean.config import DEFAULT_EDIT_THRESHOLD, CleanerConfig
+from mtclean.evaluation.run import DEFAULT_BASELINE, evaluate_and_write
+from mtclean.evaluation.run import Options as EvaluationOptions
 from mtclean.reading import InputProblem, Source, expand_paths
 from mtclean.writing import STDOUT, OutputError, atomic_writer, plan_outputs
 
@@ -227,3 +229,77 @@ def clean(
             rejects=rejects_handle, sidecar=sidecar, show_progress=not quiet, early=early,
         )  # fmt: skip
     _finish(summary, "cleaned", quiet)
+
+
+@app.command(
+    epilog="Examples:\n\n"
+    "    mtclean evaluate\n\n"
+    "    mtclean evaluate --quick --gate\n\n"
+    "    mtclean evaluate --quick --update-baseline\n\n"
+    "    MTCLEAN_DATA=/data/mtclean mtclean evaluate --limit 100 --out reports/"
+)
+def evaluate(
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder holding bbc_news/, mlqe_pe/, article_extraction_benchmark/ "
+            "[default: $MTCLEAN_DATA or ../shared/data]",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Folder for report.json, report.md, plots.")] = Path(
+        "reports"
+    ),
+    quick: Annotated[
+        bool, typer.Option("--quick", help="Small sample (the CI gate): 20 BBC, 12 MLQE docs.")
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic degradations.")] = 0,
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="At most this many documents per synthetic part.")
+    ] = None,
+    gate: Annotated[
+        bool, typer.Option("--gate", help="Compare with the baseline; exit 1 on regression.")
+    ] = False,
+    baseline: Annotated[Path, typer.Option(help="Baseline floors (JSON).")] = DEFAULT_BASELINE,
+    update_baseline: Annotated[
+        bool,
+        typer.Option("--update-baseline", help="Pin this run's numbers (minus noise) as floors."),
+    ] = False,
+    allow_lower: Annotated[
+        bool, typer.Option("--allow-lower", help="Let --update-baseline lower existing floors.")
+    ] = False,
+    quiet: Quiet = False,
+) -> None:
+    """Measure do-nothing, lexicon-only and mtclean on the seeds, synthetic and clean text.
+
+    Writes report.json and report.md (a table per label per part) and PNG plots; parts whose
+    data or tools are missing are skipped with a note saying how to get them.
+    """
+    outcome = evaluate_and_write(
+        EvaluationOptions(
+            data=data, out=out, quick=quick, seed=seed, limit=limit, gate=gate,
+            baseline=baseline, update_baseline=update_baseline, allow_lower=allow_lower,
+            show_progress=not quiet, command=["mtclean", *sys.argv[1:]],
+        )
+    )  # fmt: skip
+    for skip in outcome.report["skipped"]:
+        typer.secho(
+            f"mtclean: skipped {skip['part']}: {skip['reason']}; to fix: {skip['fix']}",
+            err=True,
+            fg=typer.colors.YELLOW,
+        )
+    if not quiet:
+        for path in outcome.written:
+            typer.echo(f"mtclean: wrote {path}", err=True)
+    if outcome.gate is not None:
+        for line in (*outcome.gate.failures, *outcome.gate.warnings):
+            typer.secho(f"mtclean: gate: {line}", err=True, fg=typer.colors.RED)
+        verdict = "passed" if outcome.gate.ok else "FAILED"
+        typer.echo(f"mtclean: gate {verdict}: {len(outcome.gate.passed)} checks passed, "
+                   f"{len(outcome.gate.failures)} failed, {len(outcome.gate.not_checked)} "
+                   "not checked", err=True)  # fmt: skip
+    if outcome.baseline_written is not None:
+        typer.echo(f"mtclean: wrote baseline {outcome.baseline_written}", err=True)
+    for error in outcome.errors:
+        typer.secho(f"mtclean: error: {error}", err=True, fg=typer.colors.RED)
+    raise typer.Exit(outcome.exit_code)

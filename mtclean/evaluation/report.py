@@ -1,0 +1,194 @@
+"""The Markdown rendering of an evaluation report (a pure function of the report dict)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from mtclean.records import LABELS
+
+SPAN_ROWS: tuple[tuple[str, str], ...] = (
+    ("precision", "precision"),
+    ("recall", "recall"),
+    ("f1", "F1"),
+    ("f05", "F0.5"),
+    ("char_precision", "char precision"),
+    ("char_recall", "char recall"),
+    ("restoration_exact_match", "restoration exact match"),
+)
+TEXT_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("wer_before", "WER of the input", ".3f"),
+    ("wer_after", "WER after cleaning", ".3f"),
+    ("chrf_before", "chrF of the input", ".2f"),
+    ("chrf_after", "chrF after cleaning", ".2f"),
+)
+CLEAN_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("false_flags", "spun/mt flags", "d"),
+    ("false_flags_per_1000_words", "spun/mt flags per 1,000 words", ".2f"),
+    ("boilerplate_flags_per_1000_words", "boilerplate flags per 1,000 words", ".2f"),
+    ("edits", "edits made", "d"),
+    ("edits_per_1000_words", "edits per 1,000 words", ".2f"),
+    ("documents_changed", "documents changed", "d"),
+)
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines.extend("| " + " | ".join(row) + " |" for row in rows)
+    return [*lines, ""]
+
+
+def _systems(part: Mapping[str, Any]) -> list[str]:
+    return list(part["systems"])
+
+
+def _label_tables(name: str, part: Mapping[str, Any]) -> list[str]:
+    systems = _systems(part)
+    lines: list[str] = []
+    for label in LABELS:
+        gold = part.get("gold_spans", {}).get(label, {"req": 0, "opt": 0})
+        records = {s: part["systems"][s]["labels"][label] for s in systems}
+        predicted = {s: r["tp"] + r["fp"] + r["ignored"] for s, r in records.items()}
+        if gold["req"] == 0 and gold["opt"] == 0:
+            if any(predicted.values()):
+                flagged = ", ".join(f"{s} {r['fp']}" for s, r in records.items())
+                lines += [f"*{label}*: no gold spans; false positives: {flagged}.", ""]
+            continue
+        lines.append(f"#### {name} / {label} ({gold['req']} req, {gold['opt']} opt gold spans)")
+        lines.append("")
+        rows = [[title, *(f"{records[s][key]:.3f}" for s in systems)] for key, title in SPAN_ROWS]
+        rows.append(
+            [
+                "restored (exact / scorable)",
+                *(
+                    f"{records[s]['restore_exact']} / {records[s]['restore_total']}"
+                    for s in systems
+                ),
+            ]
+        )
+        rows.append(
+            [
+                "TP / FP / FN",
+                *(f"{records[s]['tp']} / {records[s]['fp']} / {records[s]['fn']}" for s in systems),
+            ]
+        )
+        lines += _table(["metric", *systems], rows)
+    return lines
+
+
+def _text_table(name: str, part: Mapping[str, Any]) -> list[str]:
+    systems = _systems(part)
+    texts = {s: part["systems"][s].get("text") for s in systems}
+    if not all(texts.values()):
+        return []
+    first = next(iter(texts.values()))
+    assert first is not None
+    rows = [
+        [title, *(format(texts[s][key], fmt) for s in systems)] for key, title, fmt in TEXT_ROWS
+    ]
+    rows.append(["edits made", *(str(part["systems"][s]["edits"]) for s in systems)])
+    heading = f"#### {name} / text against the reference (mean over {first['documents']} docs)"
+    return [heading, "", *_table(["metric", *systems], rows)]
+
+
+def _clean_table(name: str, part: Mapping[str, Any]) -> list[str]:
+    systems = _systems(part)
+    rows = [
+        [title, *(format(part["systems"][s][key], fmt) for s in systems)]
+        for key, title, fmt in CLEAN_ROWS
+    ]
+    return [f"#### {name} / false flags on clean text", "", *_table(["metric", *systems], rows)]
+
+
+def _siblings(section: Mapping[str, Any]) -> list[str]:
+    lines = [
+        "## Sibling support",
+        "",
+        f"`{section['degraded']}` against its clean siblings "
+        + ", ".join(f"`{s}`" for s in section["siblings"])
+        + ": share of its terms (names, titles, content-word bigrams) and content words that the "
+        "siblings attest, before and after cleaning.",
+        "",
+    ]
+    systems = list(section["systems"])
+    records = section["systems"]
+    rows = [
+        ["term support before", *(f"{records[s]['before']['term_support']:.3f}" for s in systems)],
+        ["term support after", *(f"{records[s]['after']['term_support']:.3f}" for s in systems)],
+        [
+            "content-word support before",
+            *(f"{records[s]['before']['content_word_support']:.3f}" for s in systems),
+        ],
+        [
+            "content-word support after",
+            *(f"{records[s]['after']['content_word_support']:.3f}" for s in systems),
+        ],
+    ]
+    lines += _table(["metric", *systems], rows)
+    best = records.get("mtclean") or records[systems[-1]]
+    top = ", ".join(f"{t} ({n})" for t, n in best["after"]["unsupported_terms"][:10])
+    if top:
+        lines += [f"Most frequent unsupported terms after `mtclean`: {top}.", ""]
+    return lines
+
+
+def render_markdown(report: Mapping[str, Any], gate: Mapping[str, Any] | None = None) -> str:
+    """The report as Markdown: command, systems, skipped parts, a table per label per part."""
+    lines = [
+        f"# mtclean evaluation report (mtclean {report['mtclean_version']})",
+        "",
+        "Command:",
+        "",
+        "```",
+        report["command"],
+        "```",
+        "",
+        f"Seed {report['seed']}; settings: "
+        + ", ".join(f"{k}={v}" for k, v in report["settings"].items())
+        + f"; resources hash `{report['model']['resources_hash']}`; "
+        f"detectors: {', '.join(report['model']['detectors']) or 'none'}; "
+        f"total time {report['timings']['total']:.1f} s.",
+        "",
+        report["note"],
+        "",
+        "Systems, all measured in this run:",
+        "",
+    ]
+    lines += [f"- `{s['name']}`: {s['description']}" for s in report["systems"]]
+    lines.append("")
+    lines += ["## Skipped", ""]
+    if report["skipped"]:
+        lines += [
+            f"- **{s['part']}**: {s['reason']}. To fix: {s['fix']}." for s in report["skipped"]
+        ]
+    else:
+        lines.append("Nothing was skipped.")
+    lines.append("")
+    if gate is not None:
+        lines += ["## Regression gate", ""]
+        status = "passed" if not gate["failures"] else f"FAILED ({len(gate['failures'])})"
+        lines += [
+            f"Gate {status}: {len(gate['passed'])} checks passed, "
+            f"{len(gate['not_checked'])} not checked.",
+            "",
+        ]
+        lines += [f"- {item}" for item in (*gate["failures"], *gate["warnings"])]
+        lines.append("")
+    for name, part in report["parts"].items():
+        lines += [
+            f"## {name}",
+            "",
+            f"{part['description']}: {part['documents']} documents, {part['words']:,} words.",
+            "",
+        ]
+        if part["kind"] == "gold":
+            lines += _label_tables(name, part)
+            lines += _text_table(name, part)
+        else:
+            lines += _clean_table(name, part)
+    if report.get("siblings"):
+        lines += _siblings(report["siblings"])
+    plots = report.get("plots") or []
+    if plots:
+        lines += ["## Plots", ""] + [f"![{p}]({p})" for p in plots] + [""]
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,293 @@
+"""The evaluation report's pieces on tiny inline data (no shared data needed)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from mtclean.cli import app
+from mtclean.degrade import Degraded, DegradedSpan
+from mtclean.degrade import restore as restore_degraded
+from mtclean.evaluation.gate import (
+    BaselineLoweringError,
+    check,
+    gated_metrics,
+    updated_baseline,
+)
+from mtclean.evaluation.gold import GoldSpan, restore
+from mtclean.evaluation.report import render_markdown
+from mtclean.evaluation.run import (
+    APERTIUM_HINT,
+    BBC_FILE,
+    MLQE_FILE,
+    DoNothing,
+    Environment,
+    EvalDoc,
+    Options,
+    Part,
+    detokenize,
+    gold_from_degraded,
+    make_settings,
+    missing_apertium,
+    missing_for,
+    run_evaluation,
+    score_clean_part,
+    score_gold_part,
+)
+from mtclean.records import CleanResult, Edit, Span
+
+runner = CliRunner()
+
+DEGRADED = "Talks on Jap Europe resumed.\nSource link\n"
+REFERENCE = "Talks on Eastern Europe resumed.\n"
+GOLD = (
+    GoldSpan(9, 12, "spun", "req", "Eastern"),
+    GoldSpan(29, 41, "boilerplate", "req", ""),
+)
+
+
+class FakeSystem:
+    """Finds "Jap" and fixes it; flags "Talks" as spun by mistake (an FP)."""
+
+    def clean(self, text: str) -> CleanResult:
+        start = text.find("Jap")
+        spans = [Span(0, 5, "spun", 0.5, "fake")]
+        edits: list[Edit] = []
+        out = text
+        if start >= 0:
+            spans.append(Span(start, start + 3, "spun", 0.9, "fake", "Eastern"))
+            edits.append(Edit(start, start + 3, "Eastern", "fake", 0.9, "spun"))
+            out = text[:start] + "Eastern" + text[start + 3 :]
+        return CleanResult("", out, tuple(edits), tuple(spans), {}, 0.5)
+
+
+def _part() -> Part:
+    return Part("tiny", "gold", "one fake document", (EvalDoc("d1", DEGRADED, REFERENCE, GOLD),))
+
+
+def test_fake_gold_document_scores() -> None:
+    assert restore(DEGRADED, GOLD) == REFERENCE
+    record = score_gold_part(_part(), [FakeSystem().clean(DEGRADED)])
+    spun = record["labels"]["spun"]
+    assert (spun["tp"], spun["fp"], spun["fn"]) == (1, 1, 0)
+    assert spun["precision"] == 0.5 and spun["recall"] == 1.0
+    assert spun["restoration_exact_match"] == 1.0
+    boiler = record["labels"]["boilerplate"]
+    assert (boiler["tp"], boiler["fn"]) == (0, 1)
+    text = record["text"]
+    assert text["wer_before"] > text["wer_after"] > 0.0  # "Source link" is still there
+    assert record["edits"] == 1
+
+
+def test_do_nothing_scores_zero_and_keeps_text() -> None:
+    result = DoNothing().clean(DEGRADED)
+    assert result.text == DEGRADED and not result.spans
+    record = score_gold_part(_part(), [result])
+    assert record["labels"]["spun"]["fn"] == 1
+    assert record["text"]["wer_before"] == record["text"]["wer_after"]
+
+
+def test_clean_part_counts_false_flags_per_1000_words() -> None:
+    clean = Part("c", "clean", "clean", (EvalDoc("c1", REFERENCE, REFERENCE),))
+    record = score_clean_part(clean, [FakeSystem().clean(REFERENCE)])
+    assert record["words"] == 5 and record["false_flags"] == 1
+    assert record["false_flags_per_1000_words"] == pytest.approx(200.0)
+    assert record["edits"] == 0 and record["documents_changed"] == 0
+
+
+def test_generator_spans_become_req_gold_with_the_original() -> None:
+    degraded = Degraded("the officers said", (DegradedSpan(4, 12, "spun", "officials"),))
+    gold = gold_from_degraded(degraded.spans)
+    assert gold == (GoldSpan(4, 12, "spun", "req", "officials"),)
+    assert restore(degraded.text, gold) == restore_degraded(degraded) == "the officials said"
+
+
+def test_detokenize_mlqe() -> None:
+    assert detokenize("It was adopted in 1911 , and ( in part ) it 's fine .") == (
+        "It was adopted in 1911, and (in part) it's fine."
+    )
+
+
+def test_settings() -> None:
+    assert make_settings(True, 0, None).bbc_docs == 20
+    assert make_settings(True, 0, 5).mlqe_docs == 5
+    assert make_settings(False, 0, None).bbc_docs is None
+    with pytest.raises(ValueError):
+        make_settings(False, 0, 0)
+
+
+# --- missing data and tools -----------------------------------------------------------------
+
+
+def _env(tmp: Path, *, exists: bool = True, files: tuple[str, ...] = (), **kw: Any) -> Environment:
+    return Environment(tmp, exists, frozenset(files), kw.get("modules", frozenset()),
+                       kw.get("modes", frozenset({"eng-spa", "spa-eng"})))  # fmt: skip
+
+
+def test_missing_data_folder_says_to_set_mtclean_data(tmp_path: Path) -> None:
+    skip = missing_for("bbc", _env(tmp_path / "nope", exists=False), files=(BBC_FILE,))
+    assert skip is not None
+    assert str(tmp_path / "nope") in skip.reason
+    assert "MTCLEAN_DATA" in skip.fix and "bbc_news/" in skip.fix and "mlqe_pe/" in skip.fix
+
+
+def test_missing_data_file_names_the_file(tmp_path: Path) -> None:
+    skip = missing_for("mlqe", _env(tmp_path, files=(BBC_FILE,)), files=(MLQE_FILE,))
+    assert skip is not None and str(tmp_path / MLQE_FILE) in skip.reason
+    assert "mt_postedit.jsonl" in skip.fix
+    assert missing_for("bbc", _env(tmp_path, files=(BBC_FILE,)), files=(BBC_FILE,)) is None
+
+
+def test_missing_python_package_says_what_to_install(tmp_path: Path) -> None:
+    env = _env(tmp_path, modules=frozenset({"lemminflect"}))
+    skip = missing_for("bbc_spin", env, modules=("lemminflect", "wordfreq"))
+    assert skip is not None and "lemminflect" in skip.reason and "mtclean[eval]" in skip.fix
+
+
+def test_missing_apertium_says_which_apt_packages(tmp_path: Path) -> None:
+    skip = missing_apertium("mlqe_mt_spa", "spa", _env(tmp_path, modes=None))
+    assert skip is not None and "not on PATH" in skip.reason
+    assert skip.fix == APERTIUM_HINT == "apt-get install apertium apertium-eng-spa apertium-eng-cat"
+    cat = missing_apertium("mlqe_mt_cat", "cat", _env(tmp_path))
+    assert cat is not None and "eng-cat" in cat.reason and "apertium-eng-cat" in cat.fix
+    assert missing_apertium("mlqe_mt_spa", "spa", _env(tmp_path)) is None
+
+
+@pytest.fixture(scope="module")
+def seeds_only_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    absent = tmp_path_factory.mktemp("nodata") / "absent"
+    options = Options(data=absent, quick=True, plots=False, show_progress=False,
+                      command=["mtclean", "evaluate", "--quick"])  # fmt: skip
+    return run_evaluation(options)
+
+
+def test_without_data_the_seeds_still_run(seeds_only_report: dict[str, Any]) -> None:
+    report = seeds_only_report
+    assert set(report["parts"]) == {"seeds", "clean_seed_bodies"}
+    skipped = {s["part"]: s for s in report["skipped"]}
+    for part in ("bbc_spin_light", "bbc_spin_heavy", "bbc_boilerplate", "bbc_glued",
+                 "clean_bbc", "mlqe_mt_spa", "mlqe_mt_cat"):  # fmt: skip
+        assert part in skipped and "MTCLEAN_DATA" in skipped[part]["fix"]
+    seeds = report["parts"]["seeds"]
+    assert set(seeds["systems"]) == {"do-nothing", "lexicon-only", "mtclean"}
+    assert seeds["gold_spans"]["spun"]["req"] > 0
+    assert report["siblings"]["degraded"].startswith("003_")
+    assert report["command"] == "mtclean evaluate --quick"
+    assert report["model"]["resources_hash"]
+    markdown = render_markdown(report)
+    assert "## Skipped" in markdown and "MTCLEAN_DATA" in markdown
+    assert (
+        "#### seeds / spun" in markdown
+        and "| metric | do-nothing | lexicon-only | mtclean |" in (markdown)
+    )
+
+
+# --- the gate -------------------------------------------------------------------------------
+
+
+def _report(
+    f1: float, flags: float = 0.0, parts: tuple[str, ...] = ("a", "clean")
+) -> dict[str, Any]:
+    label = {"precision": f1, "recall": f1, "f1": f1}
+    all_parts: dict[str, Any] = {
+        "a": {"kind": "gold", "gold_spans": {"spun": {"req": 3, "opt": 0}, "mt": {"req": 0}},
+              "systems": {"mtclean": {"labels": {"spun": label, "mt": label},
+                                      "text": {"wer_after": 0.2, "chrf_after": 80.0}}}},
+        "clean": {"kind": "clean", "systems": {"mtclean": {
+            "false_flags_per_1000_words": flags, "boilerplate_flags_per_1000_words": 0.0,
+            "edits_per_1000_words": 0.0}}},
+    }  # fmt: skip
+    skipped = [
+        {"part": p, "reason": "data missing", "fix": "x"} for p in all_parts if p not in parts
+    ]
+    return {"parts": {p: all_parts[p] for p in parts}, "skipped": skipped, "settings": {"q": 1}}
+
+
+def test_gated_metrics_only_for_labels_with_gold() -> None:
+    keys = set(gated_metrics(_report(0.5)))
+    assert "a/spun/f1" in keys and "a/mt/f1" not in keys
+    assert {
+        "a/text/wer_after",
+        "a/text/chrf_after",
+        "clean/clean/false_flags_per_1000_words",
+    } <= keys
+
+
+def test_gate_passes_within_noise_and_fails_beyond_it() -> None:
+    baseline = updated_baseline(_report(0.5, flags=1.0), None)
+    entry = baseline["metrics"]["a/spun/f1"]
+    assert entry["measured"] == 0.5 and entry["bound"] == pytest.approx(0.5 - entry["margin"])
+    assert check(_report(0.5 - entry["margin"] / 2, flags=1.2), baseline).ok
+    result = check(_report(0.4, flags=1.0), baseline)
+    assert not result.ok and any(
+        f.startswith("a/spun/f1 = 0.4000 < floor") for f in result.failures
+    )
+    ceiling = check(_report(0.5, flags=3.0), baseline)
+    assert any("false_flags_per_1000_words" in f and "ceiling" in f for f in ceiling.failures)
+
+
+def test_gate_skips_parts_the_run_skipped_and_flags_vanished_metrics() -> None:
+    baseline = updated_baseline(_report(0.5), None)
+    result = check(_report(0.5, parts=("clean",)), baseline)
+    assert result.ok and any("data missing" in n for n in result.not_checked)
+    vanished = _report(0.5)
+    vanished["parts"]["a"]["gold_spans"]["spun"]["req"] = 0
+    assert any("missing" in f for f in check(vanished, baseline).failures)
+
+
+def test_lowering_a_floor_needs_allow_lower() -> None:
+    old = updated_baseline(_report(0.6), None)
+    with pytest.raises(BaselineLoweringError, match="--allow-lower") as caught:
+        updated_baseline(_report(0.5), old)
+    assert any(c.startswith("a/spun/f1: floor") for c in caught.value.changes)
+    lowered = updated_baseline(_report(0.5), old, allow_lower=True)
+    assert lowered["metrics"]["a/spun/f1"]["measured"] == 0.5
+    raised = updated_baseline(_report(0.7), old)  # raising floors needs no flag
+    assert raised["metrics"]["a/spun/f1"]["bound"] > old["metrics"]["a/spun/f1"]["bound"]
+    with pytest.raises(BaselineLoweringError):  # a ceiling going up is a lowering too
+        updated_baseline(_report(0.6, flags=5.0), old)
+
+
+def test_update_keeps_old_floor_on_tiny_jitter() -> None:
+    old = updated_baseline(_report(0.6), None)
+    new = updated_baseline(_report(0.6 - 0.001), old)  # well under a tenth of the 0.03 margin
+    assert new["metrics"]["a/spun/f1"] == old["metrics"]["a/spun/f1"]
+
+
+def test_update_keeps_floors_of_skipped_parts() -> None:
+    old = updated_baseline(_report(0.6), None)
+    new = updated_baseline(_report(0.6, parts=("clean",)), old)
+    assert new["metrics"]["a/spun/f1"] == old["metrics"]["a/spun/f1"]
+
+
+def test_cli_update_then_gate_then_refuse_lowering(tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    common = ["evaluate", "--quick", "--quiet", "--data", str(tmp_path / "absent"),
+              "--out", str(tmp_path / "out"), "--baseline", str(baseline)]  # fmt: skip
+    result = runner.invoke(app, [*common, "--update-baseline"])
+    assert result.exit_code == 0, result.output
+    pinned = json.loads(baseline.read_text())
+    assert "seeds/boilerplate/f1" in pinned["metrics"]
+    assert (tmp_path / "out" / "report.md").is_file() and (
+        tmp_path / "out" / "report.json"
+    ).is_file()
+    assert "apt-get install" not in result.output or "skipped" in result.output
+    assert "MTCLEAN_DATA" in result.output  # the skipped parts say how to get the data
+
+    assert runner.invoke(app, [*common, "--gate"]).exit_code == 0
+
+    pinned["metrics"]["seeds/boilerplate/f1"]["bound"] = 0.999
+    pinned["metrics"]["seeds/boilerplate/f1"]["measured"] = 1.0
+    baseline.write_text(json.dumps(pinned))
+    failed = runner.invoke(app, [*common, "--gate"])
+    assert failed.exit_code == 1 and "seeds/boilerplate/f1" in failed.output
+    refused = runner.invoke(app, [*common, "--update-baseline"])
+    assert refused.exit_code == 2 and "--allow-lower" in refused.output
+    assert json.loads(baseline.read_text())["metrics"]["seeds/boilerplate/f1"]["bound"] == 0.999
+    allowed = runner.invoke(app, [*common, "--update-baseline", "--allow-lower"])
+    assert allowed.exit_code == 0, allowed.output
+    assert json.loads(baseline.read_text())["metrics"]["seeds/boilerplate/f1"]["bound"] < 0.999
