@@ -325,3 +325,28 @@ def test_harvest_boilerplate_from_benchmark() -> None:
     assert len(lines) > 1000
     assert len(set(lines)) == len(lines)
     assert all(line and "\n" not in line for line in lines)
+
+
+def test_spinner_output_does_not_depend_on_string_hashing() -> None:
+    """Same seed, same text in two processes with different PYTHONHASHSEED: same output."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from mtclean.degrade.spinner import spin\n"
+        "text = ('Officials brought about changes depending on the talks, and the minister told "
+        "reporters that the policy had increased tensions in Eastern Europe weeks ago.')\n"
+        "print(spin(text, 11, density=0.4).text)\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for hash_seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1

@@ -202,3 +202,24 @@ def test_false_flags_per_thousand_words() -> None:
     assert false_flags([""], [[]]).per_1000_words == 0.0
     with pytest.raises(ValueError):
         false_flags(["a"], [])
+
+
+def test_restoration_compares_restored_regions_when_text_is_given() -> None:
+    text = "Deputy Overseas Minister Ryabkov"
+    gold_spans = [GoldSpan(7, 15, "spun", "req", "Foreign")]
+    whole_phrase = Span(0, 24, "spun", 0.9, "lexicon", "Deputy Foreign Minister")
+    wrong = Span(0, 24, "spun", 0.9, "lexicon", "Deputy Prime Minister")
+    assert count_document(gold_spans, [whole_phrase], "spun").restore_exact == 0
+    assert count_document(gold_spans, [whole_phrase], "spun", text).restore_exact == 1
+    counts = count_document(gold_spans, [wrong], "spun", text)
+    assert (counts.restore_exact, counts.restore_total) == (0, 1)
+
+
+def test_boilerplate_is_scored_per_line_whatever_the_grouping() -> None:
+    text = "Body text.\n\nBy: A\nTitle: B\n\nRead More\n"
+    block = GoldSpan(12, 39, "boilerplate", "req", "")  # one gold span over three lines
+    per_line = [Span(a, b, "boilerplate", 0.9, "boilerplate", "") for a, b in ((12, 17), (18, 26))]
+    counts = count_document([block], per_line, "boilerplate", text)
+    assert (counts.tp, counts.fp, counts.fn) == (2, 0, 1)  # "Read More" was missed
+    ungrouped = count_document([block], per_line, "boilerplate")
+    assert (ungrouped.tp, ungrouped.fp, ungrouped.fn) == (1, 1, 0)

@@ -72,7 +72,7 @@ def _translate_aligned(lines: Sequence[str], pair: str) -> list[str]:
     if len(out) == len(lines):
         return out
     if len(lines) == 1:
-        logger.warning("apertium %s changed the line count of one line; kept it", pair)
+        logger.info("apertium %s changed the line count of one line; kept it", pair)
         return [" ".join(out)]
     logger.debug("apertium %s misaligned a batch of %d lines; bisecting", pair, len(lines))
     middle = len(lines) // 2

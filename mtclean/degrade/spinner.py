@@ -236,7 +236,9 @@ class Spinner:
     ) -> list[Slot]:
         index = self._phrases()
         first = tokens[i]
-        keys = {first.lower} | {r.lemma for r in readings(first.lower) if r.upos == "VERB"}
+        # Ordered, not a set: slot order feeds the seeded draw, so it must not depend on hashing.
+        verb_lemmas = [r.lemma for r in readings(first.lower) if r.upos == "VERB"]
+        keys = list(dict.fromkeys([first.lower, *verb_lemmas]))
         slots: list[Slot] = []
         for key in keys:
             for words, pos in index.get(key, ()):

@@ -511,7 +511,7 @@ def score_gold_part(
     """Per label span scores, edits and (optionally) text scores of one system on one part."""
     gold = {doc.id: list(doc.gold) for doc in part.docs}
     predicted = {doc.id: list(r.spans) for doc, r in zip(part.docs, results, strict=True)}
-    labels = evaluate_corpus(gold, predicted)
+    labels = evaluate_corpus(gold, predicted, texts={doc.id: doc.text for doc in part.docs})
     record: dict[str, Any] = {
         "labels": {label: label_record(scores) for label, scores in labels.items()},
         "edits": sum(len(r.edits) for r in results),
