@@ -280,14 +280,17 @@ def test_cli_update_then_gate_then_refuse_lowering(tmp_path: Path) -> None:
 
     assert runner.invoke(app, [*common, "--gate"]).exit_code == 0
 
-    pinned["metrics"]["seeds/boilerplate/f1"]["bound"] = 0.999
-    pinned["metrics"]["seeds/boilerplate/f1"]["measured"] = 1.0
+    # Pin a floor the current system cannot reach: the gate must fail on it.
+    key = "seeds/spun/f1"
+    assert pinned["metrics"][key]["measured"] < 0.999
+    pinned["metrics"][key]["bound"] = 0.999
+    pinned["metrics"][key]["measured"] = 1.0
     baseline.write_text(json.dumps(pinned))
     failed = runner.invoke(app, [*common, "--gate"])
-    assert failed.exit_code == 1 and "seeds/boilerplate/f1" in failed.output
+    assert failed.exit_code == 1 and key in failed.output
     refused = runner.invoke(app, [*common, "--update-baseline"])
     assert refused.exit_code == 2 and "--allow-lower" in refused.output
-    assert json.loads(baseline.read_text())["metrics"]["seeds/boilerplate/f1"]["bound"] == 0.999
+    assert json.loads(baseline.read_text())["metrics"][key]["bound"] == 0.999
     allowed = runner.invoke(app, [*common, "--update-baseline", "--allow-lower"])
     assert allowed.exit_code == 0, allowed.output
     assert json.loads(baseline.read_text())["metrics"]["seeds/boilerplate/f1"]["bound"] < 0.999
