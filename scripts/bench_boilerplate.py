@@ -32,7 +32,6 @@ import gzip
 import hashlib
 import json
 import logging
-import os
 import re
 import sys
 import unicodedata
@@ -44,6 +43,7 @@ from tqdm import tqdm
 
 from mtclean.config import DEFAULT_EDIT_THRESHOLD
 from mtclean.detectors.boilerplate import BoilerplateDetector
+from mtclean.paths import default_data_dir
 from mtclean.records import Document, Span
 
 LOG = logging.getLogger("bench_boilerplate")
@@ -98,10 +98,6 @@ class Counts:
             "f1": f1,
             "content_removed": self.fp / content if content else None,
         }
-
-
-def data_dir() -> Path:
-    return Path(os.environ.get("MTCLEAN_DATA", REPO.parent / "shared" / "data"))
 
 
 def normalize(text: str) -> str:
@@ -275,7 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    pages = load_pages(data_dir())
+    pages = load_pages(default_data_dir())
     short_words = [int(n) for n in args.short_words.split(",") if n.strip()]
     results = run(pages, args.threshold, short_words)
     print(markdown(results))

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections import Counter
 from collections.abc import Iterable
@@ -24,13 +23,10 @@ from pathlib import Path
 
 from mtclean.config import DEFAULT_EDIT_THRESHOLD, DEFAULT_REPORT_THRESHOLD
 from mtclean.detectors.lexicon import LexiconDetector
+from mtclean.paths import default_data_dir
 from mtclean.records import Document, Span
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def data_dir() -> Path:
-    return Path(os.environ.get("MTCLEAN_DATA", REPO.parent / "shared" / "data"))
 
 
 def reported(spans: Iterable[Span]) -> list[Span]:
@@ -101,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     siblings = [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("00[01]_*.txt"))]
     results["seeds_000_001"] = rate(detector, "seeds 000+001", siblings, args.show)
 
-    root = data_dir()
+    root = default_data_dir()
     bbc = root / "bbc_news" / "articles.jsonl"
     if bbc.exists():
         with bbc.open(encoding="utf-8") as handle:

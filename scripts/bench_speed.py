@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import time
 from pathlib import Path
 
 from mtclean import Cleaner, CleanerConfig
+from mtclean.paths import default_data_dir
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def load_texts(limit: int) -> tuple[list[str], str]:
-    data = Path(os.environ.get("MTCLEAN_DATA", REPO.parent / "shared" / "data"))
+    data = default_data_dir()
     articles = data / "bbc_news" / "articles.jsonl"
     if articles.is_file():
         texts: list[str] = []

@@ -51,7 +51,6 @@ import csv
 import itertools
 import json
 import logging
-import os
 import re
 import sys
 from collections import Counter
@@ -64,6 +63,7 @@ from lemminflect import getInflection, getLemma
 from wordfreq import zipf_frequency
 
 from mtclean.detectors.lexicon import FUNCTION_WORDS, is_word_char, normalize, normalize_phrase
+from mtclean.paths import default_data_dir
 from mtclean.thesaurus import Thesaurus, load_thesaurus
 
 LOG = logging.getLogger("build_lexicon")
@@ -110,10 +110,6 @@ class Row:
     score: float
     origin: str
     match_case: str = "any"
-
-
-def data_dir() -> Path:
-    return Path(os.environ.get("MTCLEAN_DATA", REPO.parent / "shared" / "data"))
 
 
 def clean_news_texts(root: Path) -> list[str]:
@@ -411,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING, format="%(name)s: %(message)s"
     )
-    root = args.data or data_dir()
+    root = args.data or default_data_dir()
     pps_source = root / "tortured_phrases" / "tortured_phrases.tsv"
     for needed in (pps_source, root / "bbc_news" / "articles.jsonl"):
         if not needed.exists():

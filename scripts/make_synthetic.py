@@ -33,9 +33,9 @@ from mtclean.degrade import (
     restore,
     roundtrip_documents,
 )
-from mtclean.degrade.boilerplate import data_dir
 from mtclean.degrade.spinner import default_spinner
 from mtclean.degrade.text import paragraphs
+from mtclean.paths import default_data_dir
 
 KINDS = ("spin", "mt", "boilerplate", "mixed")
 
@@ -65,7 +65,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def read_clean(args: argparse.Namespace) -> list[tuple[str, str]]:
-    path = args.input or data_dir() / "bbc_news" / "articles.jsonl"
+    path = args.input or default_data_dir() / "bbc_news" / "articles.jsonl"
     if not path.is_file():
         sys.exit(f"{path} not found: pass --input or set MTCLEAN_DATA to the shared data folder")
     rows: list[tuple[str, str]] = []

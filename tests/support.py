@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from mtclean.paths import default_data_dir
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -16,4 +17,4 @@ def read_seed(name: str) -> str:
 
 def shared_data_dir() -> Path:
     """Where the shared data lives: $MTCLEAN_DATA, default ../shared/data beside the repo."""
-    return Path(os.environ.get("MTCLEAN_DATA", REPO.parent / "shared" / "data"))
+    return default_data_dir()

@@ -10,29 +10,23 @@ import functools
 import gzip
 import json
 import logging
-import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
 from mtclean.degrade.base import Builder, Degraded, Seed, as_degraded, make_rng
+from mtclean.paths import default_data_dir
 
 logger = logging.getLogger(__name__)
 
 Where = Literal["head", "tail", "between"]
-DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 BENCHMARK_DIR = "article_extraction_benchmark"
 INSTALL_HINT = (
     "the article-extraction benchmark is missing: put scrapinghub/article-extraction-benchmark "
     "(html/*.html.gz and ground-truth.json) in $MTCLEAN_DATA/article_extraction_benchmark"
 )
 _SPACES_RE = re.compile(r"\s+")
-
-
-def data_dir() -> Path:
-    """The shared data folder: $MTCLEAN_DATA, default ../shared/data beside the repository."""
-    return Path(os.environ.get("MTCLEAN_DATA", str(DEFAULT_DATA)))
 
 
 def _normalise(text: str) -> str:
@@ -62,8 +56,8 @@ def page_boilerplate(html: str, article_body: str, *, max_chars: int = 200) -> l
 
 @functools.lru_cache(maxsize=4)
 def harvest_boilerplate(root: Path | None = None, *, max_chars: int = 200) -> tuple[str, ...]:
-    """Distinct boilerplate lines from every benchmark page under ``root`` (default: data_dir)."""
-    folder = (root or data_dir() / BENCHMARK_DIR).resolve()
+    """Distinct boilerplate lines of every benchmark page under ``root`` (default: shared data)."""
+    folder = (root or default_data_dir() / BENCHMARK_DIR).resolve()
     truth_path = folder / "ground-truth.json"
     if not truth_path.is_file():
         raise FileNotFoundError(f"{truth_path} not found; {INSTALL_HINT}")

@@ -24,7 +24,6 @@ import hashlib
 import importlib.util
 import json
 import logging
-import os
 import platform
 import random
 import re
@@ -55,6 +54,7 @@ from mtclean.evaluation.metrics import (
 )
 from mtclean.evaluation.report import render_markdown
 from mtclean.evaluation.siblings import SiblingSupport, compare_with_siblings
+from mtclean.paths import default_data_dir
 from mtclean.records import LABELS, CleanResult, Span
 
 logger = logging.getLogger(__name__)
@@ -62,7 +62,6 @@ logger = logging.getLogger(__name__)
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_BASELINE = REPO / "benchmarks" / "baseline.json"
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
-DATA_ENV = "MTCLEAN_DATA"
 SYNTHETIC_NOTE = (
     "The synthetic parts are generated on the fly from held-out text (BBC `tech`, MLQE-PE "
     "`test20`) that is never used for training or tuning."
@@ -200,15 +199,6 @@ def build_system(spec: SystemSpec) -> TextCleaner:
 
 
 # --- inputs ---------------------------------------------------------------------------------
-
-
-def default_data_dir(env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Path:
-    """$MTCLEAN_DATA, else ../shared/data beside the repository, else beside the cwd."""
-    environ = os.environ if env is None else env
-    if environ.get(DATA_ENV):
-        return Path(environ[DATA_ENV])
-    candidates = [REPO.parent / "shared" / "data", (cwd or Path.cwd()).parent / "shared" / "data"]
-    return next((c for c in candidates if c.is_dir()), candidates[0])
 
 
 def read_text(path: Path) -> str:
