@@ -275,6 +275,8 @@ def test_cli_update_then_gate_then_refuse_lowering(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "report.md").is_file() and (
         tmp_path / "out" / "report.json"
     ).is_file()
+    summary = (tmp_path / "out" / "report.md").read_text("utf-8").split("## Summary", 1)[1]
+    assert "| seeds | boilerplate (17) | 0.00 / 0.00 / 0.00 |" in summary  # do-nothing row
     assert "apt-get install" not in result.output or "skipped" in result.output
     assert "MTCLEAN_DATA" in result.output  # the skipped parts say how to get the data
 

@@ -132,6 +132,42 @@ def _siblings(section: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+def _summary(parts: Mapping[str, Any]) -> list[str]:
+    """One row per part and label with gold spans: span P / R / F1 of every system."""
+    systems: list[str] = []
+    rows: list[list[str]] = []
+    for name, part in parts.items():
+        if part["kind"] != "gold":
+            systems = systems or _systems(part)
+            flags = part["systems"]
+            cells = [f"{flags[s]['false_flags_per_1000_words']:.2f} per 1k words" for s in systems]
+            rows.append([name, "clean text", *cells])
+            continue
+        systems = systems or _systems(part)
+        for label in LABELS:
+            gold = part.get("gold_spans", {}).get(label, {"req": 0})
+            if gold["req"] == 0:
+                continue
+            records = part["systems"]
+            cells = [
+                "{precision:.2f} / {recall:.2f} / {f1:.2f}".format(**records[s]["labels"][label])
+                for s in systems
+            ]
+            first = records[systems[0]]["labels"][label]
+            rows.append([name, f"{label} ({first['tp'] + first['fn']})", *cells])
+    if not rows:
+        return []
+    return [
+        "## Summary",
+        "",
+        "Span precision / recall / F1 per part and label (in brackets: the req gold units, "
+        "boilerplate counted per line); false flags (spun/mt spans) per 1,000 words on clean "
+        "text.",
+        "",
+        *_table(["part", "label", *systems], rows),
+    ]
+
+
 def render_markdown(report: Mapping[str, Any], gate: Mapping[str, Any] | None = None) -> str:
     """The report as Markdown: command, systems, skipped parts, a table per label per part."""
     lines = [
@@ -174,6 +210,7 @@ def render_markdown(report: Mapping[str, Any], gate: Mapping[str, Any] | None = 
         ]
         lines += [f"- {item}" for item in (*gate["failures"], *gate["warnings"])]
         lines.append("")
+    lines += _summary(report["parts"])
     for name, part in report["parts"].items():
         lines += [
             f"## {name}",
