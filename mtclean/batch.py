@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import logging
 import sys
@@ -16,7 +15,7 @@ from mtclean.cleaner import Cleaner
 from mtclean.reading import InputDocument, InputProblem, Source, read_source
 from mtclean.records import CleanResult
 from mtclean.serialize import detect_record, json_line, mtclean_field, span_record
-from mtclean.writing import STDOUT, atomic_writer
+from mtclean.writing import STDOUT, atomic_writer, open_output
 
 logger = logging.getLogger(__name__)
 
@@ -170,16 +169,6 @@ def _sidecar(result: CleanResult, original: str, source: Source) -> dict[str, An
     return {"id": result.id, "input": source.name, **mtclean_field(result, original)}
 
 
-@contextlib.contextmanager
-def _open_output(target: Path | str) -> Iterator[IO[bytes]]:
-    if target == STDOUT:
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
-    else:
-        with atomic_writer(Path(target)) as handle:
-            yield handle
-
-
 def run_clean(
     cleaner: Cleaner,
     plan: dict[Source, Path | str],
@@ -204,7 +193,7 @@ def run_clean(
         for source, target in plan.items():
             items = read_source(source, text_field, id_field)
             if source.kind == "jsonl":
-                with _open_output(target) as handle:
+                with open_output(target) as handle:
                     for item, result in run.cleaned(items):
                         record = dict(item.record or {})
                         record[text_field] = result.text
@@ -212,7 +201,7 @@ def run_clean(
                         handle.write(json_line(record))
                 continue
             for item, result in run.cleaned(items):
-                with _open_output(target) as handle:
+                with open_output(target) as handle:
                     handle.write(result.text.encode("utf-8"))
                 if sidecar and target != STDOUT:
                     with atomic_writer(Path(f"{target}.mtclean.json")) as handle:

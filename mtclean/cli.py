@@ -16,7 +16,7 @@ from mtclean.config import DEFAULT_EDIT_THRESHOLD, CleanerConfig
 from mtclean.evaluation.run import DEFAULT_BASELINE, evaluate_and_write
 from mtclean.evaluation.run import Options as EvaluationOptions
 from mtclean.reading import InputProblem, Source, expand_paths
-from mtclean.writing import STDOUT, OutputError, atomic_writer, plan_outputs
+from mtclean.writing import STDOUT, OutputError, atomic_writer, open_output, plan_outputs
 
 app = typer.Typer(
     name="mtclean",
@@ -155,20 +155,12 @@ def detect(
         _fail(f"unknown --format {format!r}; use jsonl or text")
     sources, early = _sources(paths, input_format)
     cleaner = _cleaner(edit_threshold, no_boilerplate, no_lexicon)
-    with _open_rejects(rejects) as rejects_handle:
-        if output == STDOUT:
-            summary = run_detect(
-                cleaner, sources, sys.stdout.buffer, fmt=format, text_field=text_field,
-                id_field=id_field, on_problem=_report_problem, rejects=rejects_handle,
-                show_progress=not quiet, early=early,
-            )  # fmt: skip
-        else:
-            with atomic_writer(Path(output)) as handle:
-                summary = run_detect(
-                    cleaner, sources, handle, fmt=format, text_field=text_field,
-                    id_field=id_field, on_problem=_report_problem, rejects=rejects_handle,
-                    show_progress=not quiet, early=early,
-                )  # fmt: skip
+    with _open_rejects(rejects) as rejects_handle, open_output(output) as handle:
+        summary = run_detect(
+            cleaner, sources, handle, fmt=format, text_field=text_field, id_field=id_field,
+            on_problem=_report_problem, rejects=rejects_handle, show_progress=not quiet,
+            early=early,
+        )  # fmt: skip
     _finish(summary, "checked", quiet)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -63,6 +64,17 @@ def plan_outputs(sources: Sequence[Source], inputs: Sequence[str], out: str) -> 
             )
         seen[resolved] = source
     return plan
+
+
+@contextlib.contextmanager
+def open_output(target: Path | str) -> Iterator[IO[bytes]]:
+    """Standard output for ``-``, else an atomic writer for the path."""
+    if target == STDOUT:
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+    else:
+        with atomic_writer(Path(target)) as handle:
+            yield handle
 
 
 @contextlib.contextmanager
