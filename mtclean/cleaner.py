@@ -36,22 +36,22 @@ class Cleaner:
             detectors if detectors is not None else build_detectors(self.config)
         )
 
-    def _run_detectors(self, doc: Document) -> list[tuple[str, Detection]]:
-        return [(d.name, d.detect(doc)) for d in self.detectors]
+    def _detections(self, docs: Sequence[Document]) -> list[list[tuple[str, Detection]]]:
+        """Every detector over a batch: ``detect_batch`` where a detector has one."""
+        per_doc: list[list[tuple[str, Detection]]] = [[] for _ in docs]
+        for detector in self.detectors:
+            batch = getattr(detector, "detect_batch", None)
+            found = batch(docs) if callable(batch) else [detector.detect(d) for d in docs]
+            for collected, detection in zip(per_doc, found, strict=True):
+                collected.append((detector.name, detection))
+        return per_doc
 
     def _reported(self, detections: list[tuple[str, Detection]]) -> list[Span]:
         threshold = self.config.report_threshold
         spans = [s for _, det in detections for s in det.spans if s.score >= threshold]
         return sorted(spans, key=lambda s: (s.start, s.end, s.source))
 
-    def detect(self, text: str | Document) -> list[Span]:
-        """Spans scoring at least ``config.report_threshold``, sorted by position."""
-        return self._reported(self._run_detectors(as_document(text)))
-
-    def clean(self, text: str | Document) -> CleanResult:
-        """Detect, choose the confident edits, apply them to the original text."""
-        doc = as_document(text)
-        detections = self._run_detectors(doc)
+    def _result(self, doc: Document, detections: list[tuple[str, Detection]]) -> CleanResult:
         spans = self._reported(detections)
         edits = resolve_edits(spans, self.config.edit_threshold)
         metadata: dict[str, Any] = {}
@@ -72,11 +72,23 @@ class Cleaner:
             stats=stats,
         )
 
+    def detect(self, text: str | Document) -> list[Span]:
+        """Spans scoring at least ``config.report_threshold``, sorted by position."""
+        return self._reported(self._detections([as_document(text)])[0])
+
+    def clean(self, text: str | Document) -> CleanResult:
+        """Detect, choose the confident edits, apply them to the original text."""
+        doc = as_document(text)
+        return self._result(doc, self._detections([doc])[0])
+
     def pipe(self, items: Iterable[str | Document], batch_size: int = 64) -> Iterator[CleanResult]:
-        """Clean a stream lazily, ``batch_size`` documents at a time, keeping input order."""
+        """Clean a stream lazily, ``batch_size`` documents at a time, keeping input order.
+
+        Detectors with a ``detect_batch`` method (the model) see a whole batch at once.
+        """
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         iterator = iter(items)
-        while batch := list(itertools.islice(iterator, batch_size)):
-            for item in batch:
-                yield self.clean(item)
+        while batch := [as_document(item) for item in itertools.islice(iterator, batch_size)]:
+            for doc, detections in zip(batch, self._detections(batch), strict=True):
+                yield self._result(doc, detections)

@@ -89,3 +89,23 @@ def test_components_can_be_switched_off() -> None:
 def test_config_validation(bad: dict[str, float]) -> None:
     with pytest.raises(ValueError, match="must be in"):
         CleanerConfig(**bad)
+
+
+class _BatchDetector(_FixedDetector):
+    """Records the batches it is given."""
+
+    def __init__(self) -> None:
+        super().__init__([])
+        self.batches: list[int] = []
+
+    def detect_batch(self, docs: list[Document]) -> list[Detection]:
+        self.batches.append(len(docs))
+        return [Detection((Span(0, 1, "spun", 0.9, "fixed", "X"),)) for _ in docs]
+
+
+def test_pipe_hands_whole_batches_to_detect_batch() -> None:
+    detector = _BatchDetector()
+    results = list(Cleaner(detectors=[detector]).pipe(["ab", "cd", "ef"], batch_size=2))
+    assert detector.batches == [2, 1]
+    assert [r.text for r in results] == ["Xb", "Xd", "Xf"]
+    assert Cleaner(detectors=[detector]).clean("gh").text == "Xh"

@@ -16,3 +16,7 @@ class Detector(Protocol):
     name: ClassVar[str]
 
     def detect(self, doc: Document) -> Detection: ...
+
+
+# A detector may also define ``detect_batch(docs: Sequence[Document]) -> list[Detection]``
+# (one Detection per document, in order); ``Cleaner.pipe`` uses it to batch model inference.
