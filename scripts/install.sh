@@ -24,4 +24,7 @@ fi
 if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
+# torch first, pinned: the CPU wheel. Left to the resolver, a torch requirement would pull the
+# multi-GB CUDA build.
+.venv/bin/python -m pip install --quiet --disable-pip-version-check torch==2.13.0
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"

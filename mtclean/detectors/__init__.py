@@ -17,6 +17,10 @@ def build_detectors(config: CleanerConfig) -> list[Detector]:
         from mtclean.detectors.lexicon import LexiconDetector
 
         detectors.append(LexiconDetector())
+    if config.model:
+        from mtclean.detectors.model import ModelDetector
+
+        detectors.append(ModelDetector(threshold=config.model_threshold))
     return detectors
 
 

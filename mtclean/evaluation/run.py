@@ -109,7 +109,7 @@ SYSTEMS: tuple[SystemSpec, ...] = (
     SystemSpec(
         "lexicon-only",
         "Cleaner with the boilerplate component off",
-        CleanerConfig(boilerplate=False),
+        CleanerConfig(boilerplate=False, model=False),
     ),
     SystemSpec("mtclean", "the full default Cleaner", CleanerConfig()),
 )

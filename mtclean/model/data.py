@@ -1,0 +1,141 @@
+"""Training records: clean texts to spin on the fly, Apertium round trips, real MT errors.
+
+A record is a plain dict (so that ``datasets`` can store it) with the keys
+
+    id      stable id
+    source  "bbc" or "mlqe"
+    split   "train" or "dev" (dev: early stopping and calibration)
+    fold    0..N_FOLDS-1, by source document: n-gram features of a record are computed from
+            counts that exclude its fold (cross-fitting), so that training text never looks
+            more familiar to the n-gram statistics than unseen text will
+    kind    "clean" (spun afresh each epoch, or kept clean), "apertium" (round trip),
+            "mlqe_mt" (real neural MT output aligned with its human post-edit)
+    text    the text the model reads
+    clean   the clean text it comes from
+    spans   gold spans over ``text``: list of {"start", "end", "label"}
+
+Held-out data is never read: BBC ``tech`` and MLQE-PE ``test20`` are filtered out here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from mtclean.degrade.base import Degraded
+from mtclean.degrade.roundtrip import align_sentence
+
+N_FOLDS = 4
+DEV_SHARE = 0.1
+HELD_OUT_BBC = "tech"
+HELD_OUT_MLQE = "test20"
+MLQE_DOC_SENTENCES = 5
+
+Record = dict[str, Any]
+
+_DETOK_BEFORE = re.compile(r" ([,.;:!?%)\]}]|'s\b|n't\b|'re\b|'ve\b|'ll\b|'d\b|'m\b)")
+_DETOK_AFTER = re.compile(r"([(\[{$]) ")
+
+
+def detokenize(sentence: str) -> str:
+    """Undo MLQE-PE's tokenisation (spaces before punctuation) so the text reads like news."""
+    return _DETOK_AFTER.sub(r"\1", _DETOK_BEFORE.sub(r"\1", " ".join(sentence.split())))
+
+
+def stable_unit(key: str) -> float:
+    """A number in [0, 1) fixed by ``key`` (stable across runs and Python versions)."""
+    digest = hashlib.sha1(key.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def fold_of(key: str) -> int:
+    return int(stable_unit("fold:" + key) * N_FOLDS)
+
+
+def split_of(key: str) -> str:
+    return "dev" if stable_unit("split:" + key) < DEV_SHARE else "train"
+
+
+def spans_json(degraded: Degraded) -> list[dict[str, Any]]:
+    return [{"start": s.start, "end": s.end, "label": s.label} for s in degraded.spans]
+
+
+def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def bbc_records(rows: Iterable[Mapping[str, Any]]) -> list[Record]:
+    """Clean BBC articles outside the held-out ``tech`` category."""
+    out: list[Record] = []
+    for row in rows:
+        text = str(row.get("text", ""))
+        if row.get("category") == HELD_OUT_BBC or not text.strip():
+            continue
+        key = f"bbc-{row['id']}"
+        out.append(
+            {"id": key, "source": "bbc", "split": split_of(key), "fold": fold_of(key),
+             "kind": "clean", "text": text, "clean": text, "spans": []}
+        )  # fmt: skip
+    return out
+
+
+def mlqe_records(rows: Iterable[Mapping[str, Any]]) -> list[Record]:
+    """MLQE-PE pairs outside ``test20`` in documents of a few sentences: the post-edits as a
+    clean record and the MT output, aligned with the post-edit word by word, as ``mlqe_mt``.
+
+    MLQE's own ``dev`` split is our dev split; ``train`` is split into folds by document.
+    """
+    groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for row in rows:
+        if row.get("split") == HELD_OUT_MLQE:
+            continue
+        groups.setdefault((str(row["split"]), str(row["lp"])), []).append(
+            (detokenize(str(row["pe"])), detokenize(str(row["mt"])))
+        )
+    out: list[Record] = []
+    for (split, lp), pairs in sorted(groups.items()):
+        for begin in range(0, len(pairs) - MLQE_DOC_SENTENCES + 1, MLQE_DOC_SENTENCES):
+            chunk = pairs[begin : begin + MLQE_DOC_SENTENCES]
+            key = f"mlqe-{split}-{lp}-{begin // MLQE_DOC_SENTENCES:05d}"
+            ours = "dev" if split == "dev" else "train"
+            fold = fold_of(key)
+            clean = " ".join(pe for pe, _ in chunk)
+            mt_doc = mt_document(chunk)
+            base = {"source": "mlqe", "split": ours, "fold": fold, "clean": clean}
+            out.append({**base, "id": key, "kind": "clean", "text": clean, "spans": []})
+            out.append(
+                {**base, "id": key + "-mt", "kind": "mlqe_mt", "text": mt_doc.text,
+                 "spans": spans_json(mt_doc)}
+            )  # fmt: skip
+    return out
+
+
+def mt_document(pairs: Sequence[tuple[str, str]]) -> Degraded:
+    """Sentences of MT output joined by spaces, with ``mt`` spans where they differ from the
+    post-edit (difflib on tokens, see :func:`mtclean.degrade.roundtrip.align_sentence`)."""
+    from mtclean.degrade.base import concat
+
+    parts: list[str | Degraded] = []
+    for index, (pe, mt) in enumerate(pairs):
+        if index:
+            parts.append(" ")
+        parts.append(align_sentence(pe, mt))
+    return concat(parts)
+
+
+def roundtrip_records(clean: Sequence[Record], seed: int) -> list[Record]:
+    """Apertium round trips (pivot drawn per document) of the given clean records."""
+    from mtclean.degrade.roundtrip import roundtrip_documents
+
+    degraded = roundtrip_documents([r["clean"] for r in clean], seed)
+    return [
+        {**r, "id": r["id"] + "-rt", "kind": "apertium", "text": d.text, "spans": spans_json(d)}
+        for r, d in zip(clean, degraded, strict=True)
+    ]

