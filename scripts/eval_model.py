@@ -24,6 +24,7 @@ from mtclean.evaluation.gold import GoldSpan, load_gold
 from mtclean.evaluation.metrics import evaluate_corpus, false_flags
 from mtclean.model.data import detokenize, mt_document, read_jsonl
 from mtclean.model.spans import merge_spans
+from mtclean.paths import default_data_dir
 from mtclean.records import Span
 
 REPO = Path(__file__).resolve().parents[1]
@@ -52,7 +53,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--model-dir", type=Path, default=REPO / "models")
     parser.add_argument("--kind", default=None)
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--data", type=Path, default=default_data_dir())
     parser.add_argument("--docs", type=int, default=150)
     parser.add_argument("--threshold", type=float, default=None)
     parser.add_argument("--out", type=Path, default=None)

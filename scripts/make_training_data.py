@@ -17,11 +17,12 @@ import time
 from pathlib import Path
 
 from mtclean.model.data import bbc_records, mlqe_records, read_jsonl, roundtrip_records
+from mtclean.paths import default_data_dir
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--data", type=Path, default=default_data_dir())
     parser.add_argument("--out", type=Path, default=Path("/tmp/mtclean_data"))
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--bbc-roundtrip", type=int, default=500, help="BBC articles to round-trip")
