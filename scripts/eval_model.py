@@ -18,11 +18,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from mtclean.corpora import detokenize, read_jsonl
 from mtclean.degrade.base import Degraded
 from mtclean.detectors.model import ModelDetector
 from mtclean.evaluation.gold import GoldSpan, load_gold
 from mtclean.evaluation.metrics import evaluate_corpus, false_flags
-from mtclean.model.data import detokenize, mt_document, read_jsonl
+from mtclean.model.data import mt_document
 from mtclean.model.spans import merge_spans
 from mtclean.paths import default_data_dir
 from mtclean.records import Span

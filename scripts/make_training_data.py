@@ -16,7 +16,8 @@ import random
 import time
 from pathlib import Path
 
-from mtclean.model.data import bbc_records, mlqe_records, read_jsonl, roundtrip_records
+from mtclean.corpora import read_jsonl
+from mtclean.model.data import bbc_records, mlqe_records, roundtrip_records
 from mtclean.paths import default_data_dir
 
 

@@ -100,7 +100,7 @@ def test_choose_threshold_respects_the_false_flag_budget() -> None:
 
 @pytest.mark.needs_data
 def test_real_data_has_no_held_out_records(shared_data: Path) -> None:
-    from mtclean.model.data import read_jsonl
+    from mtclean.corpora import read_jsonl
 
     rows = list(read_jsonl(shared_data / "bbc_news" / "articles.jsonl"))
     tech = {f"bbc-{r['id']}" for r in rows if r["category"] == "tech"}

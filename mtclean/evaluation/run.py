@@ -26,14 +26,13 @@ import json
 import logging
 import platform
 import random
-import re
 import shlex
 import shutil
 import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -42,6 +41,7 @@ from mtclean import __version__
 from mtclean.batch import progress
 from mtclean.cleaner import Cleaner
 from mtclean.config import CleanerConfig
+from mtclean.corpora import detokenize, read_jsonl
 from mtclean.evaluation.gate import BaselineLoweringError, GateResult, check, updated_baseline
 from mtclean.evaluation.gold import GoldSpan, load_gold, restore
 from mtclean.evaluation.metrics import (
@@ -204,22 +204,6 @@ def build_system(spec: SystemSpec) -> TextCleaner:
 def read_text(path: Path) -> str:
     """A file exactly as stored (UTF-8, newlines untranslated)."""
     return path.read_bytes().decode("utf-8")
-
-
-def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
-
-
-_DETOK_BEFORE = re.compile(r" ([,.;:!?%)\]}]|'s\b|n't\b|'re\b|'ve\b|'ll\b|'d\b|'m\b)")
-_DETOK_AFTER = re.compile(r"([(\[{$]) ")
-
-
-def detokenize(sentence: str) -> str:
-    """Undo MLQE-PE's tokenisation (spaces before punctuation) so the text reads like news."""
-    return _DETOK_AFTER.sub(r"\1", _DETOK_BEFORE.sub(r"\1", " ".join(sentence.split())))
 
 
 def missing_modules(names: Sequence[str]) -> list[str]:

@@ -20,12 +20,10 @@ Held-out data is never read: BBC ``tech`` and MLQE-PE ``test20`` are filtered ou
 from __future__ import annotations
 
 import hashlib
-import json
-import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from mtclean.corpora import detokenize
 from mtclean.degrade.base import Degraded
 from mtclean.degrade.roundtrip import align_sentence
 
@@ -36,14 +34,6 @@ HELD_OUT_MLQE = "test20"
 MLQE_DOC_SENTENCES = 5
 
 Record = dict[str, Any]
-
-_DETOK_BEFORE = re.compile(r" ([,.;:!?%)\]}]|'s\b|n't\b|'re\b|'ve\b|'ll\b|'d\b|'m\b)")
-_DETOK_AFTER = re.compile(r"([(\[{$]) ")
-
-
-def detokenize(sentence: str) -> str:
-    """Undo MLQE-PE's tokenisation (spaces before punctuation) so the text reads like news."""
-    return _DETOK_AFTER.sub(r"\1", _DETOK_BEFORE.sub(r"\1", " ".join(sentence.split())))
 
 
 def stable_unit(key: str) -> float:
@@ -62,13 +52,6 @@ def split_of(key: str) -> str:
 
 def spans_json(degraded: Degraded) -> list[dict[str, Any]]:
     return [{"start": s.start, "end": s.end, "label": s.label} for s in degraded.spans]
-
-
-def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
 
 
 def bbc_records(rows: Iterable[Mapping[str, Any]]) -> list[Record]:
