@@ -6,31 +6,32 @@ from dataclasses import dataclass
 
 DEFAULT_REPORT_THRESHOLD = 0.3
 DEFAULT_EDIT_THRESHOLD = 0.8
-# the flag threshold of the shipped model (calibrated probability; chosen on clean dev text)
-DEFAULT_MODEL_THRESHOLD = 0.79
 
 
 @dataclass(frozen=True, slots=True)
 class CleanerConfig:
     """What runs and how sure a component must be before its proposal changes the text.
 
-    ``boilerplate`` / ``lexicon`` / ``model``: switch a component on or off (``model`` is the
-    trained span classifier in ``models/``; see ``mtclean.detectors.model``).
-    ``model_threshold``: calibrated probability at which the model flags a word.
+    ``boilerplate`` / ``punctuation`` / ``lexicon`` / ``model``: switch a component on or off
+    (``punctuation`` is the rules for sentence-level MT damage; ``model`` is the trained span
+    classifier in ``models/``; see ``mtclean.detectors``).
+    ``model_threshold``: calibrated probability at which the model flags a word; ``None`` takes
+    the threshold chosen with the model at training time (stored in ``models/``).
     ``report_threshold``: spans scoring below it are not reported at all.
     ``edit_threshold``: spans scoring below it stay flagged; the text is left alone
     (precision first: a wrong edit costs more than a missed one).
     """
 
     boilerplate: bool = True
+    punctuation: bool = True
     lexicon: bool = True
     model: bool = False
-    model_threshold: float = DEFAULT_MODEL_THRESHOLD
+    model_threshold: float | None = None
     report_threshold: float = DEFAULT_REPORT_THRESHOLD
     edit_threshold: float = DEFAULT_EDIT_THRESHOLD
 
     def __post_init__(self) -> None:
         for name in ("report_threshold", "edit_threshold", "model_threshold"):
             value = getattr(self, name)
-            if not 0.0 <= value <= 1.0:
+            if value is not None and not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be in [0, 1], got {value}")

@@ -79,10 +79,10 @@ def test_pipe_keeps_order_and_accepts_documents() -> None:
 
 
 def test_components_can_be_switched_off() -> None:
-    cleaner = Cleaner(CleanerConfig(boilerplate=False, lexicon=False))
+    cleaner = Cleaner(CleanerConfig(boilerplate=False, punctuation=False, lexicon=False))
     assert cleaner.detectors == ()
     names = [d.name for d in Cleaner().detectors]
-    assert names == ["boilerplate", "lexicon"]
+    assert names == ["boilerplate", "punctuation", "lexicon"]
 
 
 @pytest.mark.parametrize("bad", [{"edit_threshold": 1.2}, {"report_threshold": -0.1}])

@@ -13,6 +13,10 @@ def build_detectors(config: CleanerConfig) -> list[Detector]:
         from mtclean.detectors.boilerplate import BoilerplateDetector
 
         detectors.append(BoilerplateDetector())
+    if config.punctuation:
+        from mtclean.detectors.punctuation import PunctuationDetector
+
+        detectors.append(PunctuationDetector())
     if config.lexicon:
         from mtclean.detectors.lexicon import LexiconDetector
 
