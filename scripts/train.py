@@ -231,10 +231,38 @@ def train_encoder(args: argparse.Namespace) -> None:
     epoch = args.seed  # a continued run draws different spins than the first one
     buffer: list[tuple[Any, Example]] = []
     best = -1.0
-    best_state: dict[str, Any] | None = None
     loss_sum = 0.0
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
+
+    def save(probs: list[np.ndarray], score: float, at_step: int, at_epoch: int) -> None:
+        """Calibrate on the dev sample and write the model files."""
+        calibration, threshold, stats = calibrate(dev, probs, args.max_flags)
+        state = {
+            k: v.half() if v.is_floating_point() else v
+            for k, v in model.state_dict().items()
+            if k not in FROZEN
+        }
+        torch.save(state, out / "encoder.pt")
+        full.save(out / "ngrams.tsv.gz")
+        meta = {
+            "kind": "encoder",
+            "use_features": not args.no_features,
+            "features": list(FEATURE_NAMES),
+            "threshold": threshold,
+            "calibration": calibration.to_json(),
+            "dev": stats,
+            "dev_word_f1": score,
+            "steps": at_step,
+            "batch": args.batch,
+            "lr": args.lr,
+            "epochs_seen": at_epoch,
+            "train_seconds": round(time.time() - started),
+        }
+        (out / "encoder.json").write_text(json.dumps(meta, indent=1), "utf-8")
+        (out / "model.json").write_text(json.dumps({"kind": "encoder"}) + "\n", "utf-8")
+        log.info("saved to %s at step %d: %s", out, at_step, stats)
+
     while step < total:
         order = train[:]
         rng.shuffle(order)
@@ -277,42 +305,16 @@ def train_encoder(args: argparse.Namespace) -> None:
                     )
                     loss_sum = 0.0
                 if step % args.eval_every == 0 or step == total:
-                    score = dev_score(dev_probs())
+                    probs = dev_probs()
+                    score = dev_score(probs)
                     log.info("dev word F1 %.4f at step %d", score, step)
-                    if score > best:
+                    if score > best:  # saved at once: a run cut short keeps its best model
                         best = score
-                        best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+                        save(probs, score, step, epoch)
             if step >= total:
                 break
         epoch += 1
-    assert best_state is not None
-    model.load_state_dict(best_state)
-    probs = dev_probs()
-    calibration, threshold, stats = calibrate(dev, probs, args.max_flags)
-    state = {
-        k: v.half() if v.is_floating_point() else v
-        for k, v in model.state_dict().items()
-        if k not in FROZEN
-    }
-    torch.save(state, out / "encoder.pt")
-    full.save(out / "ngrams.tsv.gz")
-    meta = {
-        "kind": "encoder",
-        "use_features": not args.no_features,
-        "features": list(FEATURE_NAMES),
-        "threshold": threshold,
-        "calibration": calibration.to_json(),
-        "dev": stats,
-        "dev_word_f1": best,
-        "steps": total,
-        "batch": args.batch,
-        "lr": args.lr,
-        "epochs_seen": epoch,
-        "train_seconds": round(time.time() - started),
-    }
-    (out / "encoder.json").write_text(json.dumps(meta, indent=1), "utf-8")
-    (out / "model.json").write_text(json.dumps({"kind": "encoder"}) + "\n", "utf-8")
-    log.info("saved to %s: %s", out, stats)
+    log.info("best dev word F1 %.4f; model in %s", best, out)
 
 
 def main() -> None:

@@ -30,6 +30,11 @@ logger = logging.getLogger(__name__)
 CLEAN_SHARE = {"bbc": 0.2, "mlqe": 0.5}  # share of clean records left unspun in an epoch
 MIN_DENSITY, MAX_DENSITY = 0.05, 0.4
 PROPER_NOUN_RATE = 0.15
+# Sentence-level MT damage (mtclean.degrade.punctuation): the share of degraded draws that get
+# only that damage, the share of spun draws that get it as well, and its rate per word.
+PUNCTUATION_ONLY_SHARE = 0.2
+PUNCTUATION_SHARE = 0.3
+MIN_PUNCTUATION_RATE, MAX_PUNCTUATION_RATE = 0.005, 0.03
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,17 +59,34 @@ def training_spinner() -> Spinner:
 def draw(
     record: Mapping[str, Any], epoch: int, spinner: Spinner
 ) -> tuple[str, list[dict[str, Any]]]:
-    """The text and gold spans of ``record`` for ``epoch``: clean records are spun afresh
-    (density drawn per document) or kept clean; degraded records are used as they are."""
+    """The text and gold spans of ``record`` for ``epoch``: clean records are degraded afresh
+    (spun at a density drawn per document, with or without sentence-level MT damage, or that
+    damage alone) or kept clean; degraded records are used as they are."""
+    from mtclean.degrade.base import Degraded
+    from mtclean.degrade.punctuation import punctuate
+
     if record["kind"] != "clean":
         return str(record["text"]), list(record["spans"])
     key = f"{record['id']}:{epoch}"
     if stable_unit("keep:" + key) < CLEAN_SHARE.get(str(record["source"]), 0.2):
         return str(record["text"]), []
-    density = MIN_DENSITY + (MAX_DENSITY - MIN_DENSITY) * stable_unit("density:" + key)
     seed = int(stable_unit("seed:" + key) * 2**31)
-    spun = spinner.spin(str(record["text"]), seed, density=density)
-    return spun.text, [{"start": s.start, "end": s.end, "label": s.label} for s in spun.spans]
+    text = str(record["text"])
+    punctuated = stable_unit("punctuation:" + key)
+    degraded: Degraded
+    if punctuated < PUNCTUATION_ONLY_SHARE:
+        degraded = Degraded.clean(text)
+    else:
+        density = MIN_DENSITY + (MAX_DENSITY - MIN_DENSITY) * stable_unit("density:" + key)
+        degraded = spinner.spin(text, seed, density=density)
+    if punctuated < PUNCTUATION_ONLY_SHARE + PUNCTUATION_SHARE:
+        rate = MIN_PUNCTUATION_RATE + (MAX_PUNCTUATION_RATE - MIN_PUNCTUATION_RATE) * stable_unit(
+            "rate:" + key
+        )
+        degraded = punctuate(degraded, seed + 1, rate=rate)
+    return degraded.text, [
+        {"start": s.start, "end": s.end, "label": s.label} for s in degraded.spans
+    ]
 
 
 def ngram_tables(records: Sequence[Mapping[str, Any]]) -> tuple[NgramTable, list[NgramTable]]:
