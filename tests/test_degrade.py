@@ -25,6 +25,7 @@ from mtclean.degrade import (
     restore,
     substituted_share,
 )
+from mtclean.degrade.punctuation import punctuate
 from mtclean.degrade.roundtrip import align_sentence
 
 CASES: dict[str, Any] = json.loads(
@@ -350,3 +351,31 @@ def test_spinner_output_does_not_depend_on_string_hashing() -> None:
         for hash_seed in ("1", "2", "3")
     }
     assert len(outputs) == 1
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet="abcAB .,\u201c\u201d\n", max_size=200), st.integers(0, 1000))
+def test_punctuate_restore_is_exact_on_any_text(text: str, seed: int) -> None:
+    assert restore(punctuate(text, seed, rate=0.3)) == text
+
+
+def test_punctuate_damages_at_the_rate_asked_and_keeps_existing_spans() -> None:
+    text = read_seed("000_91c3d4301d021a5a.txt")
+    spun = Spinner(DictThesaurus({("talk", "NOUN"): ("negotiation",)})).spin(text, 1, density=1.0)
+    assert spun.spans
+    words = len(re.findall(r"\w+", text))
+    light = punctuate(spun, 3, rate=0.005)
+    heavy = punctuate(spun, 3, rate=0.03)
+    for damaged in (light, heavy):
+        assert restore(damaged) == text
+        kept = [(damaged.text[s.start : s.end], s.original) for s in damaged.spans]
+        assert [(spun.text[s.start : s.end], s.original) for s in spun.spans] == [
+            pair for pair, s in zip(kept, damaged.spans, strict=True) if s.label == "spun"
+        ]
+    added = len(heavy.spans) - len(spun.spans)
+    assert len(light.spans) - len(spun.spans) < added <= 0.03 * words * 2
+    assert added >= 0.03 * words / 2
+    assert {s.label for s in heavy.spans} - {"spun"} == {"mt"}
+    assert punctuate(spun, 3, rate=0.03) == heavy
+    with pytest.raises(ValueError, match="rate"):
+        punctuate(text, 0, rate=1.5)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import Final
 
 from mtclean.degrade.base import Builder, Degraded, Seed, make_rng
+from mtclean.records import Label
 
 Site = tuple[int, int, str]  # region [start, end) of the input and the text that replaces it
 Damage = Callable[[re.Match[str]], Site | None]
@@ -142,16 +143,17 @@ def punctuate(doc: str | Degraded, seed: Seed, rate: float = 0.01) -> Degraded:
 
 def _rebuild(degraded: Degraded, sites: list[tuple[int, int, str]]) -> Degraded:
     text = degraded.text
-    events: list[tuple[int, int, str, str, str]] = [
+    events: list[tuple[int, int, str, str, Label]] = [
         (s.start, s.end, text[s.start : s.end], s.original, s.label) for s in degraded.spans
     ]
-    events.extend((start, end, new, text[start:end], "mt") for start, end, new in sites)
+    mt: Label = "mt"
+    events.extend((start, end, new, text[start:end], mt) for start, end, new in sites)
     events.sort()
     builder = Builder()
     cursor = 0
     for start, end, new, original, label in events:
         builder.keep(text[cursor:start])
-        builder.replace(new, original, label)  # type: ignore[arg-type]
+        builder.replace(new, original, label)
         cursor = end
     builder.keep(text[cursor:])
     return builder.build()
