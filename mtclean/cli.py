@@ -58,6 +58,24 @@ NoBoilerplate = Annotated[
     bool, typer.Option("--no-boilerplate", help="Switch the boilerplate component off.")
 ]
 NoLexicon = Annotated[bool, typer.Option("--no-lexicon", help="Switch the lexicon component off.")]
+NoPunctuation = Annotated[
+    bool, typer.Option("--no-punctuation", help="Switch the punctuation component off.")
+]
+UseModel = Annotated[
+    bool,
+    typer.Option(
+        "--model",
+        help="Switch the trained span classifier on (needs the 'model' extra; ~100x slower).",
+    ),
+]
+ModelThreshold = Annotated[
+    float | None,
+    typer.Option(
+        "--model-threshold", min=0.0, max=1.0,
+        help="Calibrated probability at which the model flags a word "
+        "(default: the one chosen at training time).",
+    ),
+]  # fmt: skip
 
 
 def _version(value: bool) -> None:
@@ -100,12 +118,30 @@ def _sources(paths: list[str], input_format: str) -> tuple[list[Source], list[In
         raise  # unreachable: _fail exits
 
 
-def _cleaner(edit_threshold: float, no_boilerplate: bool, no_lexicon: bool) -> Cleaner:
-    return Cleaner(
-        CleanerConfig(
-            boilerplate=not no_boilerplate, lexicon=not no_lexicon, edit_threshold=edit_threshold
-        )
+def _cleaner(
+    edit_threshold: float,
+    no_boilerplate: bool,
+    no_punctuation: bool,
+    no_lexicon: bool,
+    model: bool,
+    model_threshold: float | None,
+) -> Cleaner:
+    config = CleanerConfig(
+        boilerplate=not no_boilerplate,
+        punctuation=not no_punctuation,
+        lexicon=not no_lexicon,
+        model=model,
+        model_threshold=model_threshold,
+        edit_threshold=edit_threshold,
     )
+    try:
+        return Cleaner(config)
+    except (ImportError, FileNotFoundError) as err:
+        _fail(
+            f"cannot load the model ({err}); install it with: pip install torch==2.13.0 && "
+            "pip install 'mtclean[model]'"
+        )
+        raise  # unreachable: _fail exits
 
 
 def _finish(summary: RunSummary, verb: str, quiet: bool) -> None:
@@ -142,7 +178,10 @@ def detect(
     input_format: InputFormat = "auto",
     edit_threshold: EditThreshold = DEFAULT_EDIT_THRESHOLD,
     no_boilerplate: NoBoilerplate = False,
+    no_punctuation: NoPunctuation = False,
     no_lexicon: NoLexicon = False,
+    model: UseModel = False,
+    model_threshold: ModelThreshold = None,
     rejects: Rejects = None,
     quiet: Quiet = False,
 ) -> None:
@@ -154,7 +193,9 @@ def detect(
     if format not in ("jsonl", "text"):
         _fail(f"unknown --format {format!r}; use jsonl or text")
     sources, early = _sources(paths, input_format)
-    cleaner = _cleaner(edit_threshold, no_boilerplate, no_lexicon)
+    cleaner = _cleaner(
+        edit_threshold, no_boilerplate, no_punctuation, no_lexicon, model, model_threshold
+    )
     with _open_rejects(rejects) as rejects_handle, open_output(output) as handle:
         summary = run_detect(
             cleaner, sources, handle, fmt=format, text_field=text_field, id_field=id_field,
@@ -187,7 +228,10 @@ def clean(
     input_format: InputFormat = "auto",
     edit_threshold: EditThreshold = DEFAULT_EDIT_THRESHOLD,
     no_boilerplate: NoBoilerplate = False,
+    no_punctuation: NoPunctuation = False,
     no_lexicon: NoLexicon = False,
+    model: UseModel = False,
+    model_threshold: ModelThreshold = None,
     sidecar: Annotated[
         bool,
         typer.Option(
@@ -214,7 +258,9 @@ def clean(
             plan = dict(plan_outputs(sources, paths, output))
         except OutputError as err:
             _fail(str(err))
-    cleaner = _cleaner(edit_threshold, no_boilerplate, no_lexicon)
+    cleaner = _cleaner(
+        edit_threshold, no_boilerplate, no_punctuation, no_lexicon, model, model_threshold
+    )
     with _open_rejects(rejects) as rejects_handle:
         summary = run_clean(
             cleaner, plan, text_field=text_field, id_field=id_field, on_problem=_report_problem,
@@ -228,6 +274,7 @@ def clean(
     "    mtclean evaluate\n\n"
     "    mtclean evaluate --quick --gate\n\n"
     "    mtclean evaluate --quick --update-baseline\n\n"
+    "    mtclean evaluate --quick --model\n\n"
     "    MTCLEAN_DATA=/data/mtclean mtclean evaluate --limit 100 --out reports/"
 )
 def evaluate(
@@ -260,9 +307,17 @@ def evaluate(
     allow_lower: Annotated[
         bool, typer.Option("--allow-lower", help="Let --update-baseline lower existing floors.")
     ] = False,
+    model: Annotated[
+        bool,
+        typer.Option(
+            help="Also measure mtclean+model (the default Cleaner plus the trained model; about "
+            "100x slower; skipped with the reason when the model or torch is missing)."
+        ),
+    ] = False,
     quiet: Quiet = False,
 ) -> None:
-    """Measure do-nothing, lexicon-only and mtclean on the seeds, synthetic and clean text.
+    """Measure do-nothing, lexicon-only and mtclean (and with --model, mtclean+model) on the
+    seeds, synthetic and clean text.
 
     Writes report.json and report.md (a table per label per part) and PNG plots; parts whose
     data or tools are missing are skipped with a note saying how to get them.
@@ -271,7 +326,7 @@ def evaluate(
         EvaluationOptions(
             data=data, out=out, quick=quick, seed=seed, limit=limit, gate=gate,
             baseline=baseline, update_baseline=update_baseline, allow_lower=allow_lower,
-            show_progress=not quiet, command=["mtclean", *sys.argv[1:]],
+            model=model, show_progress=not quiet, command=["mtclean", *sys.argv[1:]],
         )
     )  # fmt: skip
     for skip in outcome.report["skipped"]:

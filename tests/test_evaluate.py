@@ -10,8 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from mtclean.cli import app
+from mtclean.config import CleanerConfig
 from mtclean.degrade import Degraded, DegradedSpan
 from mtclean.degrade import restore as restore_degraded
+from mtclean.evaluation import run
 from mtclean.evaluation.gate import (
     BaselineLoweringError,
     check,
@@ -24,16 +26,26 @@ from mtclean.evaluation.run import (
     APERTIUM_HINT,
     BBC_FILE,
     MLQE_FILE,
+    MODEL_SYSTEM,
+    SPIN_MODULES,
+    SYSTEMS,
     DoNothing,
     Environment,
     EvalDoc,
+    ModelState,
     Options,
+    Outcome,
     Part,
+    SystemSpec,
+    build_parts,
     detokenize,
     gold_from_degraded,
+    load_systems,
     make_settings,
     missing_apertium,
     missing_for,
+    missing_model,
+    punctuation_part,
     run_evaluation,
     score_clean_part,
     score_gold_part,
@@ -96,6 +108,7 @@ def test_clean_part_counts_false_flags_per_1000_words() -> None:
     record = score_clean_part(clean, [FakeSystem().clean(REFERENCE)])
     assert record["words"] == 5 and record["false_flags"] == 1
     assert record["false_flags_per_1000_words"] == pytest.approx(200.0)
+    assert record["flags_per_1000_words"] == {"spun": 200.0, "mt": 0.0, "boilerplate": 0.0}
     assert record["edits"] == 0 and record["documents_changed"] == 0
 
 
@@ -118,6 +131,48 @@ def test_settings() -> None:
     assert make_settings(False, 0, None).bbc_docs is None
     with pytest.raises(ValueError):
         make_settings(False, 0, 0)
+
+
+# --- the bbc_punctuation part ---------------------------------------------------------------
+
+ARTICLES = (
+    ("tech-1", "Mobile phone makers are racing to add cameras to their handsets. Analysts say "
+               "the market will double by next year, while prices keep falling. \u201cPeople want "
+               "one device for everything,\u201d said one industry watcher. The firms hope that "
+               "faster networks will bring new users.\n\nSales rose in Europe and in Asia. But "
+               "some buyers, worried about costs, are waiting for cheaper models."),
+    ("tech-2", "A new search tool lets users look through their own files. \"It is fast and "
+               "simple,\" the company said on Monday. Rivals are expected to follow soon, and "
+               "the race for the desktop is on. Critics warn that privacy could suffer."),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", [0, 1, 7])
+def test_punctuation_part_gold_restores_the_clean_articles(seed: int) -> None:
+    part = punctuation_part(ARTICLES, seed, rate=0.15)
+    assert (part.name, part.kind) == ("bbc_punctuation", "gold")
+    assert [d.id for d in part.docs] == [doc_id for doc_id, _ in ARTICLES]
+    for doc, (_, clean) in zip(part.docs, ARTICLES, strict=True):
+        assert doc.reference == clean and doc.text != clean
+        assert doc.gold and {(g.label, g.severity) for g in doc.gold} == {("mt", "req")}
+        assert restore(doc.text, doc.gold) == clean
+    assert punctuation_part(ARTICLES, seed, rate=0.15) == part  # deterministic per seed
+
+
+def test_punctuation_part_is_built_from_the_bbc_tech_articles(tmp_path: Path) -> None:
+    rows = [{"id": i, "category": "tech", "title": "t", "text": t} for i, t in ARTICLES]
+    rows.insert(1, {"id": "sport-1", "category": "sport", "title": "t", "text": "Goal. Win."})
+    (tmp_path / "bbc_news").mkdir()
+    (tmp_path / BBC_FILE).write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    env = _env(tmp_path, files=(BBC_FILE,), modules=frozenset(SPIN_MODULES))
+    collector = build_parts(make_settings(True, 3, None), env, run.REPO / "seeds")
+    parts = {p.name: p for p in collector.parts}
+    assert {"bbc_punctuation", "clean_bbc"} <= set(parts)
+    built = parts["bbc_punctuation"]
+    assert built == punctuation_part(ARTICLES, 3)  # same articles, same rng per document
+    assert "1%" in built.description
+    skipped = {s.part for s in collector.skipped}
+    assert "bbc_punctuation" not in skipped and "bbc_spin_medium" in skipped
 
 
 # --- missing data and tools -----------------------------------------------------------------
@@ -157,6 +212,117 @@ def test_missing_apertium_says_which_apt_packages(tmp_path: Path) -> None:
     assert missing_apertium("mlqe_mt_spa", "spa", _env(tmp_path)) is None
 
 
+# --- the optional model system --------------------------------------------------------------
+
+INSTALLED = ModelState(Path("models"), "encoder", frozenset())
+
+
+@pytest.mark.parametrize(
+    ("state", "reason", "fix"),
+    [
+        (ModelState(Path("/m"), None, frozenset()), "no trained model in /m", "MTCLEAN_MODEL_DIR"),
+        (ModelState(Path("/m"), "encoder", frozenset({"torch", "transformers"})),
+         "torch, transformers not installed", "mtclean[model]"),
+        (ModelState(Path("/m"), "gbm", frozenset({"sklearn"})), "sklearn", "mtclean[model]"),
+        (ModelState(Path("/m"), "svm", frozenset()), "unknown model kind 'svm'", "scripts/train"),
+    ],
+)  # fmt: skip
+def test_missing_model_says_what_is_missing(state: ModelState, reason: str, fix: str) -> None:
+    skip = missing_model(MODEL_SYSTEM, state)
+    assert skip is not None and skip.part == MODEL_SYSTEM
+    assert reason in skip.reason and fix in skip.fix
+
+
+def test_installed_model_is_not_skipped() -> None:
+    assert missing_model(MODEL_SYSTEM, INSTALLED) is None
+    # torch missing does not matter to a model kind that does not use it
+    assert missing_model(MODEL_SYSTEM, ModelState(Path("m"), "gbm", frozenset({"torch"}))) is None
+
+
+def test_model_system_is_the_default_cleaner_plus_the_model() -> None:
+    spec = next(s for s in SYSTEMS if s.name == MODEL_SYSTEM)
+    assert spec.needs_model and spec.config == CleanerConfig(model=True)
+    assert [s.name for s in SYSTEMS if s.needs_model] == [MODEL_SYSTEM]
+
+
+FAKE_SPECS = (
+    SystemSpec("do-nothing", "floor", None),
+    SystemSpec("fake+model", "needs the model", CleanerConfig(model=True), needs_model=True),
+)
+
+
+def _no_probe() -> ModelState:
+    raise AssertionError("the model must not be probed when it is not requested")
+
+
+def test_model_system_runs_only_when_asked() -> None:
+    loaded, skipped, timings = load_systems(FAKE_SPECS, with_model=False, probe=_no_probe)
+    assert [spec.name for spec, _ in loaded] == ["do-nothing"] and skipped == []
+    assert set(timings) == {"load:do-nothing"}
+
+
+def test_unavailable_model_becomes_a_skip_not_an_error() -> None:
+    absent = ModelState(Path("/nowhere"), None, frozenset())
+    loaded, skipped, _ = load_systems(FAKE_SPECS, with_model=True, probe=lambda: absent)
+    assert [spec.name for spec, _ in loaded] == ["do-nothing"]
+    assert [(s.part, s.reason) for s in skipped] == [
+        ("fake+model", "no trained model in /nowhere (model.json not found)")
+    ]
+
+
+def test_model_that_fails_to_load_becomes_a_skip(monkeypatch: pytest.MonkeyPatch) -> None:
+    def build(spec: SystemSpec) -> DoNothing:
+        if spec.needs_model:
+            raise ValueError("encoder weights do not fit")
+        return DoNothing()
+
+    monkeypatch.setattr(run, "build_system", build)
+    loaded, skipped, _ = load_systems(FAKE_SPECS, with_model=True, probe=lambda: INSTALLED)
+    assert [spec.name for spec, _ in loaded] == ["do-nothing"]
+    assert len(skipped) == 1 and "encoder weights do not fit" in skipped[0].reason
+    assert "mtclean[model]" in skipped[0].fix
+
+
+def test_loaded_model_system_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(run, "build_system", lambda spec: FakeSystem())
+    loaded, skipped, timings = load_systems(FAKE_SPECS, with_model=True, probe=lambda: INSTALLED)
+    assert [spec.name for spec, _ in loaded] == ["do-nothing", "fake+model"] and not skipped
+    assert "load:fake+model" in timings
+
+
+@pytest.mark.parametrize(("args", "expected"), [([], False), (["--model"], True),
+                                                (["--no-model"], False)])  # fmt: skip
+def test_cli_model_option_reaches_the_options(
+    monkeypatch: pytest.MonkeyPatch, args: list[str], expected: bool
+) -> None:
+    seen: list[Options] = []
+
+    def fake(options: Options) -> Outcome:
+        seen.append(options)
+        return Outcome({"skipped": []}, (), None, None, ())
+
+    monkeypatch.setattr("mtclean.cli.evaluate_and_write", fake)
+    result = runner.invoke(app, ["evaluate", "--quiet", *args])
+    assert result.exit_code == 0, result.output
+    assert [o.model for o in seen] == [expected]
+
+
+def test_model_run_without_a_model_skips_it_with_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MTCLEAN_MODEL_DIR", str(tmp_path / "no-model"))
+    options = Options(data=tmp_path / "absent", quick=True, plots=False, show_progress=False,
+                      model=True, command=["mtclean", "evaluate", "--model"])  # fmt: skip
+    report = run_evaluation(options)
+    skip = next(s for s in report["skipped"] if s["part"] == MODEL_SYSTEM)
+    assert str(tmp_path / "no-model") in skip["reason"] and "MTCLEAN_MODEL_DIR" in skip["fix"]
+    assert MODEL_SYSTEM not in [s["name"] for s in report["systems"]]
+    assert MODEL_SYSTEM not in report["parts"]["seeds"]["systems"]
+    assert report["not_requested"] == []
+    markdown = render_markdown(report)
+    assert f"- **{MODEL_SYSTEM}**: no trained model in" in markdown
+
+
 @pytest.fixture(scope="module")
 def seeds_only_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     absent = tmp_path_factory.mktemp("nodata") / "absent"
@@ -169,11 +335,14 @@ def test_without_data_the_seeds_still_run(seeds_only_report: dict[str, Any]) -> 
     report = seeds_only_report
     assert set(report["parts"]) == {"seeds", "clean_seed_bodies"}
     skipped = {s["part"]: s for s in report["skipped"]}
-    for part in ("bbc_spin_light", "bbc_spin_heavy", "bbc_boilerplate", "bbc_glued",
-                 "clean_bbc", "mlqe_mt_spa", "mlqe_mt_cat"):  # fmt: skip
+    for part in ("bbc_spin_light", "bbc_spin_heavy", "bbc_punctuation", "bbc_boilerplate",
+                 "bbc_glued", "clean_bbc", "mlqe_mt_spa", "mlqe_mt_cat"):  # fmt: skip
         assert part in skipped and "MTCLEAN_DATA" in skipped[part]["fix"]
+    assert MODEL_SYSTEM not in skipped  # not requested is not skipped
+    assert [s["name"] for s in report["not_requested"]] == [MODEL_SYSTEM]
     seeds = report["parts"]["seeds"]
     assert set(seeds["systems"]) == {"do-nothing", "lexicon-only", "mtclean"}
+    assert [s["name"] for s in report["systems"]] == ["do-nothing", "lexicon-only", "mtclean"]
     assert seeds["gold_spans"]["spun"]["req"] > 0
     assert report["siblings"]["degraded"].startswith("003_")
     assert report["command"] == "mtclean evaluate --quick"
@@ -184,6 +353,10 @@ def test_without_data_the_seeds_still_run(seeds_only_report: dict[str, Any]) -> 
         "#### seeds / spun" in markdown
         and "| metric | do-nothing | lexicon-only | mtclean |" in (markdown)
     )
+    assert f"Not run (not requested): `{MODEL_SYSTEM}`" in markdown and "`--model`" in markdown
+    clean_table = markdown.split("#### clean_seed_bodies / false flags on clean text", 1)[1]
+    assert "| spun flags per 1,000 words | 0.00 |" in clean_table
+    assert "| mt flags per 1,000 words | 0.00 |" in clean_table
 
 
 # --- the gate -------------------------------------------------------------------------------
@@ -215,6 +388,19 @@ def test_gated_metrics_only_for_labels_with_gold() -> None:
         "a/text/chrf_after",
         "clean/clean/false_flags_per_1000_words",
     } <= keys
+
+
+def test_gate_ignores_the_optional_model_system() -> None:
+    without = _report(0.5)
+    with_model = _report(0.5)
+    worse = {"labels": {"spun": {"precision": 0.0, "recall": 0.0, "f1": 0.0}}}
+    with_model["parts"]["a"]["systems"][MODEL_SYSTEM] = worse
+    with_model["parts"]["clean"]["systems"][MODEL_SYSTEM] = {"false_flags_per_1000_words": 99.0}
+    assert gated_metrics(with_model) == gated_metrics(without)
+    baseline = updated_baseline(without, None)
+    assert updated_baseline(with_model, None) == baseline
+    assert check(with_model, baseline) == check(without, baseline)
+    assert check(with_model, baseline).ok
 
 
 def test_gate_passes_within_noise_and_fails_beyond_it() -> None:

@@ -16,7 +16,7 @@ import pytest
 from support import REPO
 
 from mtclean.evaluation.gate import GateResult, check
-from mtclean.evaluation.run import Options, run_evaluation
+from mtclean.evaluation.run import MODEL_SYSTEM, Options, run_evaluation
 
 BASELINE = REPO / "benchmarks" / "baseline.json"
 
@@ -30,8 +30,8 @@ def _baseline() -> dict[str, Any]:
     return loaded
 
 
-def _quick(data: Path) -> dict[str, Any]:
-    options = Options(data=data, quick=True, plots=False, show_progress=False,
+def _quick(data: Path, model: bool = False) -> dict[str, Any]:
+    options = Options(data=data, quick=True, plots=False, show_progress=False, model=model,
                       command=["pytest", "tests/test_regression_gate.py"])  # fmt: skip
     return run_evaluation(options)
 
@@ -45,6 +45,17 @@ def test_seeds_gate_without_data(tmp_path: Path) -> None:
     result = check(report, _baseline())
     _assert_passes(result)
     assert any(key.startswith("seeds/") for key in result.passed)
+
+
+def test_gate_unaffected_when_the_model_system_cannot_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MTCLEAN_MODEL_DIR", str(tmp_path / "no-model"))
+    report = _quick(tmp_path / "no-shared-data", model=True)
+    assert any(s["part"] == MODEL_SYSTEM for s in report["skipped"])
+    result = check(report, _baseline())
+    _assert_passes(result)
+    assert result == check(_quick(tmp_path / "no-shared-data"), _baseline())
 
 
 @pytest.mark.needs_data

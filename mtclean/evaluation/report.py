@@ -32,6 +32,10 @@ CLEAN_ROWS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+FLAGS_BY_LABEL = "flags_per_1000_words"  # clean parts: {label: spans per 1,000 words}
+FLAG_LABELS = ("spun", "mt")
+
+
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines.extend("| " + " | ".join(row) + " |" for row in rows)
@@ -92,11 +96,20 @@ def _text_table(name: str, part: Mapping[str, Any]) -> list[str]:
 
 
 def _clean_table(name: str, part: Mapping[str, Any]) -> list[str]:
+    """Flags and edits on clean text; spun and mt flags also separately (every flag is false)."""
     systems = _systems(part)
-    rows = [
-        [title, *(format(part["systems"][s][key], fmt) for s in systems)]
-        for key, title, fmt in CLEAN_ROWS
-    ]
+    records = [part["systems"][s] for s in systems]
+    rows: list[list[str]] = []
+    for key, title, fmt in CLEAN_ROWS:
+        rows.append([title, *(format(r[key], fmt) for r in records)])
+        if key == "false_flags_per_1000_words" and all(FLAGS_BY_LABEL in r for r in records):
+            rows += [
+                [
+                    f"{label} flags per 1,000 words",
+                    *(f"{r[FLAGS_BY_LABEL][label]:.2f}" for r in records),
+                ]
+                for label in FLAG_LABELS
+            ]
     return [f"#### {name} / false flags on clean text", "", *_table(["metric", *systems], rows)]
 
 
@@ -190,8 +203,18 @@ def render_markdown(report: Mapping[str, Any], gate: Mapping[str, Any] | None = 
         "Systems, all measured in this run:",
         "",
     ]
-    lines += [f"- `{s['name']}`: {s['description']}" for s in report["systems"]]
+    lines += [
+        f"- `{s['name']}`: {s['description']}"
+        + (f" (detectors: {', '.join(s['detectors'])})" if s.get("detectors") else "")
+        for s in report["systems"]
+    ]
     lines.append("")
+    lines += [
+        f"Not run (not requested): `{s['name']}`, {s['description']}; add `{s['option']}`."
+        for s in report.get("not_requested", [])
+    ]
+    if report.get("not_requested"):
+        lines.append("")
     lines += ["## Skipped", ""]
     if report["skipped"]:
         lines += [

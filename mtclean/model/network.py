@@ -37,6 +37,9 @@ def build_tagger(n_features: int, use_features: bool) -> Any:
     import torch
     from torch import nn
     from transformers import AutoModel
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # mtclean's own progress goes to stderr
 
     class Tagger(nn.Module):
         def __init__(self) -> None:
