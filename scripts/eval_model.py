@@ -3,8 +3,9 @@
     python scripts/eval_model.py --model-dir models --kind gbm --docs 150
 
 Held-out synthetic: BBC `tech` spun by the default spinner at 5/20/40% (as `mtclean evaluate`
-does), MLQE-PE `test20` real MT output against its post-edit, and `test20` post-edits
-round-tripped by Apertium (spa, cat). Seeds: 003 (spun), 002/004 (mt) against the gold,
+does), MLQE-PE `test20` real MT output against its post-edit (the documents of the
+`mlqe_real_mt` part of `mtclean evaluate --limit DOCS`, seed 0), and the post-edits of half of
+them round-tripped by Apertium (spa, cat). Seeds: 003 (spun), 002/004 (mt) against the gold,
 including a threshold sweep on 003. Clean: BBC `tech` and the bodies of seeds 000/001 (false
 flags per 1,000 words).
 """
@@ -18,12 +19,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from mtclean.corpora import detokenize, read_jsonl
+from mtclean.corpora import read_jsonl
 from mtclean.degrade.base import Degraded
 from mtclean.detectors.model import ModelDetector
 from mtclean.evaluation.gold import GoldSpan, load_gold
 from mtclean.evaluation.metrics import evaluate_corpus, false_flags
-from mtclean.model.data import mt_document
+from mtclean.evaluation.run import MLQE_FILE, load_mlqe_mt_docs
 from mtclean.model.spans import merge_spans
 from mtclean.paths import default_data_dir
 from mtclean.records import Span
@@ -74,10 +75,7 @@ def main() -> None:
         for r in read_jsonl(args.data / "bbc_news" / "articles.jsonl")
         if r["category"] == "tech"
     ][: args.docs]
-    test20 = [
-        r for r in read_jsonl(args.data / "mlqe_pe" / "mt_postedit.jsonl") if r["split"] == "test20"
-    ]
-    random.Random("eval").shuffle(test20)
+    test20 = load_mlqe_mt_docs(args.data / MLQE_FILE, args.docs, seed=0)
     spinner = default_spinner()
     words_total = 0
     seconds = 0.0
@@ -98,13 +96,12 @@ def main() -> None:
         report[f"bbc_spin_{level}"] = scores(
             {i: gold_of(d) for i, d in docs.items()}, dict(zip(docs, preds, strict=True)), "spun"
         )
-    pairs = [(detokenize(r["pe"]), detokenize(r["mt"])) for r in test20[: args.docs * 5]]
-    mt_docs = {f"mt{i}": mt_document(pairs[i : i + 5]) for i in range(0, len(pairs) - 4, 5)}
+    mt_docs = {d.id: d.mt for d in test20}
     preds = run([d.text for d in mt_docs.values()])
     report["mlqe_real_mt"] = scores(
         {i: gold_of(d) for i, d in mt_docs.items()}, dict(zip(mt_docs, preds, strict=True)), "mt"
     )
-    pe_docs = [" ".join(p for p, _ in pairs[i : i + 5]) for i in range(0, len(pairs) - 4, 5)]
+    pe_docs = [d.clean for d in test20]
     for pivot in ("spa", "cat"):
         rts = roundtrip_documents(pe_docs[: args.docs // 2], 0, pivot=pivot)  # type: ignore[arg-type]
         preds = run([d.text for d in rts])

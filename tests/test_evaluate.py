@@ -175,6 +175,65 @@ def test_punctuation_part_is_built_from_the_bbc_tech_articles(tmp_path: Path) ->
     assert "bbc_punctuation" not in skipped and "bbc_spin_medium" in skipped
 
 
+# --- the mlqe_real_mt part ------------------------------------------------------------------
+
+
+def _mlqe_row(split: str, lp: str, i: int) -> dict[str, Any]:
+    """A tokenised MLQE-PE row: the MT says "sits" and "The" where the post-edit says "sat", "A"."""
+    return {"split": split, "lp": lp, "idx": i, "src": "x", "hter": 0.2,
+            "pe": f"A cat sat on mat {i} , it 's {lp} .",
+            "mt": f"The cat sits on mat {i} , it 's {lp} ."}  # fmt: skip
+
+
+MLQE_ROWS = (
+    [_mlqe_row("test20", "ru-en", i) for i in range(7)]  # one document; 2 left over
+    + [_mlqe_row("train", "ru-en", 100 + i) for i in range(5)]
+    + [_mlqe_row("test20", "et-en", 200 + i) for i in range(5)]
+    + [_mlqe_row("dev", "et-en", 300 + i) for i in range(5)]
+)
+
+
+def _mlqe_parts(tmp_path: Path, limit: int | None = None) -> run._Collector:
+    (tmp_path / "mlqe_pe").mkdir(exist_ok=True)
+    (tmp_path / MLQE_FILE).write_text("".join(json.dumps(r) + "\n" for r in MLQE_ROWS), "utf-8")
+    env = _env(tmp_path, files=(MLQE_FILE,), modes=None)  # no Apertium: only the real MT part
+    return build_parts(make_settings(False, 0, limit), env, run.REPO / "seeds")
+
+
+def test_real_mt_part_is_test20_mt_whose_gold_restores_the_post_edit(tmp_path: Path) -> None:
+    collector = _mlqe_parts(tmp_path)
+    part = next(p for p in collector.parts if p.name == "mlqe_real_mt")
+    assert part.kind == "gold" and "not an upper bound" in part.description
+    assert sorted(d.id for d in part.docs) == ["mlqe-test20-et-en-00000", "mlqe-test20-ru-en-00000"]
+    for doc in part.docs:
+        lp = doc.id.split("-")[2] + "-en"
+        first = 0 if lp == "ru-en" else 200
+        rows = [r for r in MLQE_ROWS if r["split"] == "test20" and r["lp"] == lp][:5]
+        assert [r["idx"] for r in rows] == list(range(first, first + 5))  # consecutive, in order
+        assert doc.text == " ".join(detokenize(r["mt"]) for r in rows)
+        assert doc.reference == " ".join(detokenize(r["pe"]) for r in rows)
+        assert doc.text.startswith(f"The cat sits on mat {first}, it's {lp}. The cat")
+        assert restore(doc.text, doc.gold) == doc.reference
+        assert {(g.label, g.severity) for g in doc.gold} == {("mt", "req")}
+        assert [(doc.text[g.start : g.end], g.canonical) for g in doc.gold[:2]] == [
+            ("The", "A"),
+            ("sits", "sat"),
+        ]
+    skipped = {s.part: s for s in collector.skipped}
+    assert "mlqe_real_mt" not in skipped and "not on PATH" in skipped["mlqe_mt_spa"].reason
+    again = next(p for p in _mlqe_parts(tmp_path).parts if p.name == "mlqe_real_mt")
+    assert again == part  # deterministic
+    limited = next(p for p in _mlqe_parts(tmp_path, 1).parts if p.name == "mlqe_real_mt")
+    assert len(limited.docs) == 1 and limited.docs[0] == part.docs[0]
+
+
+def test_real_mt_part_is_skipped_without_the_mlqe_file(tmp_path: Path) -> None:
+    collector = build_parts(make_settings(True, 0, None), _env(tmp_path), run.REPO / "seeds")
+    assert "mlqe_real_mt" not in {p.name for p in collector.parts}
+    skip = next(s for s in collector.skipped if s.part == "mlqe_real_mt")
+    assert str(tmp_path / MLQE_FILE) in skip.reason and "mt_postedit.jsonl" in skip.fix
+
+
 # --- missing data and tools -----------------------------------------------------------------
 
 
@@ -336,7 +395,8 @@ def test_without_data_the_seeds_still_run(seeds_only_report: dict[str, Any]) -> 
     assert set(report["parts"]) == {"seeds", "clean_seed_bodies"}
     skipped = {s["part"]: s for s in report["skipped"]}
     for part in ("bbc_spin_light", "bbc_spin_heavy", "bbc_punctuation", "bbc_boilerplate",
-                 "bbc_glued", "clean_bbc", "mlqe_mt_spa", "mlqe_mt_cat"):  # fmt: skip
+                 "bbc_glued", "clean_bbc", "mlqe_mt_spa", "mlqe_mt_cat",
+                 "mlqe_real_mt"):  # fmt: skip
         assert part in skipped and "MTCLEAN_DATA" in skipped[part]["fix"]
     assert MODEL_SYSTEM not in skipped  # not requested is not skipped
     assert [s["name"] for s in report["not_requested"]] == [MODEL_SYSTEM]

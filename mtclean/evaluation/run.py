@@ -11,6 +11,11 @@ Parts
   short documents (Apertium round trips through Spanish and Catalan). Generator spans become
   req gold spans whose canonical form is the original wording. These texts are never used for
   training or tuning.
+- **real MT** (needs the shared data): ``mlqe_real_mt``, the real neural MT output of MLQE-PE
+  ``test20`` in documents of consecutive sentences per language pair, with ``mt`` req gold spans
+  where it differs from the human post-edit (canonical: the post-edit wording). Post-edits are
+  minimal corrections, so many gold spans are fluent but different wording that no detector can
+  be expected to find: the part measures recall on real MT, not an upper bound.
 - **clean** (false flags): the clean BBC ``tech`` articles and the seed siblings' bodies.
 
 Systems (:data:`SYSTEMS`): ``do-nothing``, ``lexicon-only`` and the full ``mtclean`` Cleaner;
@@ -58,6 +63,7 @@ from mtclean.evaluation.metrics import (
 )
 from mtclean.evaluation.report import render_markdown
 from mtclean.evaluation.siblings import SiblingSupport, compare_with_siblings
+from mtclean.model.data import HELD_OUT_MLQE, MLQE_DOC_SENTENCES, MlqeDocument, mlqe_documents
 from mtclean.paths import default_data_dir
 from mtclean.records import LABELS, CleanResult, Span
 
@@ -136,7 +142,6 @@ SYSTEMS: tuple[SystemSpec, ...] = (
 SPIN_DENSITIES: tuple[tuple[str, float], ...] = (("light", 0.05), ("medium", 0.2), ("heavy", 0.4))
 PUNCTUATION_RATE = 0.01  # sites of sentence-level MT damage per word
 PIVOT_PARTS: tuple[tuple[str, str], ...] = (("spa", "Spanish"), ("cat", "Catalan"))
-MLQE_DOC_SENTENCES = 5
 BOILERPLATE_BLOCKS = 3
 
 
@@ -481,6 +486,14 @@ def load_mlqe_docs(path: Path, limit: int | None, seed: int) -> list[tuple[str, 
     return docs if limit is None else docs[:limit]
 
 
+def load_mlqe_mt_docs(path: Path, limit: int | None, seed: int) -> list[MlqeDocument]:
+    """MLQE-PE ``test20`` MT output against its post-edit, in documents of consecutive sentences
+    per language pair (:func:`mtclean.model.data.mlqe_documents`), shuffled by seed."""
+    docs = mlqe_documents(r for r in read_jsonl(path) if r.get("split") == HELD_OUT_MLQE)
+    random.Random(f"{seed}:mlqe_real_mt").shuffle(docs)
+    return docs if limit is None else docs[:limit]
+
+
 def spin_parts(articles: Sequence[tuple[str, str]], seed: int) -> list[Part]:
     from mtclean.degrade.spinner import default_spinner
 
@@ -563,6 +576,24 @@ def roundtrip_part(docs: Sequence[tuple[str, str]], pivot: str, language: str, s
             EvalDoc(doc_id, d.text, text, gold_from_degraded(d.spans))
             for (doc_id, text), d in zip(docs, degraded, strict=True)
         ),
+    )
+
+
+REAL_MT_DESCRIPTION = (
+    f"MLQE-PE test20 real neural MT output ({MLQE_DOC_SENTENCES} consecutive sentences per "
+    "language pair), gold mt spans where it differs from the human post-edit (post-edits are "
+    "minimal corrections, so many gold spans are fluent but different wording that no detector "
+    "can be expected to find: this measures recall on real MT, not an upper bound)"
+)
+
+
+def real_mt_part(docs: Sequence[MlqeDocument]) -> Part:
+    """Real MT output as the text, the post-edit as the reference, differences as gold spans."""
+    return Part(
+        "mlqe_real_mt",
+        "gold",
+        REAL_MT_DESCRIPTION,
+        tuple(EvalDoc(d.id, d.mt.text, d.clean, gold_from_degraded(d.mt.spans)) for d in docs),
     )
 
 
@@ -834,6 +865,13 @@ def build_parts(settings: Settings, env: Environment, seeds_dir: Path) -> _Colle
                 roundtrip_part(mlqe_docs, p, lang, settings.seed)
             ],
         )
+    collector.add(
+        ("mlqe_real_mt",),
+        mlqe_skip,
+        lambda: [
+            real_mt_part(load_mlqe_mt_docs(data / MLQE_FILE, settings.mlqe_docs, settings.seed))
+        ],
+    )
     return collector
 
 

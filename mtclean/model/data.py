@@ -15,13 +15,15 @@ A record is a plain dict (so that ``datasets`` can store it) with the keys
     spans   gold spans over ``text``: list of {"start", "end", "label"}
 
 Held-out data is never read: BBC ``tech`` and MLQE-PE ``test20`` are filtered out here.
+(:func:`mlqe_documents` itself takes whatever rows it is given: the training records pass it
+everything but ``test20``, ``mtclean evaluate`` and ``scripts/eval_model.py`` only ``test20``.)
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from mtclean.corpora import detokenize
 from mtclean.degrade.base import Degraded
@@ -75,28 +77,47 @@ def mlqe_records(rows: Iterable[Mapping[str, Any]]) -> list[Record]:
 
     MLQE's own ``dev`` split is our dev split; ``train`` is split into folds by document.
     """
+    out: list[Record] = []
+    for doc in mlqe_documents(row for row in rows if row.get("split") != HELD_OUT_MLQE):
+        ours = "dev" if doc.split == "dev" else "train"
+        base = {"source": "mlqe", "split": ours, "fold": fold_of(doc.id), "clean": doc.clean}
+        out.append({**base, "id": doc.id, "kind": "clean", "text": doc.clean, "spans": []})
+        out.append(
+            {**base, "id": doc.id + "-mt", "kind": "mlqe_mt", "text": doc.mt.text,
+             "spans": spans_json(doc.mt)}
+        )  # fmt: skip
+    return out
+
+
+class MlqeDocument(NamedTuple):
+    """A few consecutive MLQE-PE sentences of one split and language pair."""
+
+    id: str  # mlqe-{split}-{lp}-{n:05d}
+    split: str  # MLQE's own split (train, dev, test20)
+    lp: str  # language pair, e.g. ru-en
+    clean: str  # the post-edits joined by spaces
+    mt: Degraded  # the MT output joined likewise, ``mt`` spans where it differs (see mt_document)
+
+
+def mlqe_documents(rows: Iterable[Mapping[str, Any]]) -> list[MlqeDocument]:
+    """MLQE-PE rows (detokenised) in documents of :data:`MLQE_DOC_SENTENCES` consecutive
+    sentences per (split, language pair), in that sorted order; a short remainder is dropped.
+
+    Every row given is used: the caller chooses the splits (held-out ``test20`` or the rest).
+    """
     groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for row in rows:
-        if row.get("split") == HELD_OUT_MLQE:
-            continue
         groups.setdefault((str(row["split"]), str(row["lp"])), []).append(
             (detokenize(str(row["pe"])), detokenize(str(row["mt"])))
         )
-    out: list[Record] = []
+    out: list[MlqeDocument] = []
     for (split, lp), pairs in sorted(groups.items()):
         for begin in range(0, len(pairs) - MLQE_DOC_SENTENCES + 1, MLQE_DOC_SENTENCES):
             chunk = pairs[begin : begin + MLQE_DOC_SENTENCES]
             key = f"mlqe-{split}-{lp}-{begin // MLQE_DOC_SENTENCES:05d}"
-            ours = "dev" if split == "dev" else "train"
-            fold = fold_of(key)
-            clean = " ".join(pe for pe, _ in chunk)
-            mt_doc = mt_document(chunk)
-            base = {"source": "mlqe", "split": ours, "fold": fold, "clean": clean}
-            out.append({**base, "id": key, "kind": "clean", "text": clean, "spans": []})
             out.append(
-                {**base, "id": key + "-mt", "kind": "mlqe_mt", "text": mt_doc.text,
-                 "spans": spans_json(mt_doc)}
-            )  # fmt: skip
+                MlqeDocument(key, split, lp, " ".join(pe for pe, _ in chunk), mt_document(chunk))
+            )
     return out
 
 

@@ -39,7 +39,7 @@ def build_tagger(n_features: int, use_features: bool) -> Any:
     from transformers import AutoModel
     from transformers.utils import logging as transformers_logging
 
-    transformers_logging.disable_progress_bar()  # mtclean's own progress goes to stderr
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
     class Tagger(nn.Module):
         def __init__(self) -> None:
