@@ -1,4 +1,5 @@
-"""Quick held-out evaluation of the model detector (before `mtclean evaluate` covers it).
+"""Held-out evaluation of the model detector with threshold sweeps (`mtclean evaluate --model`
+measures it at its threshold beside the other systems).
 
     python scripts/eval_model.py --model-dir models --kind gbm --docs 150
 
@@ -24,7 +25,7 @@ from mtclean.degrade.base import Degraded
 from mtclean.detectors.model import ModelDetector
 from mtclean.evaluation.gold import GoldSpan, load_gold
 from mtclean.evaluation.metrics import evaluate_corpus, false_flags
-from mtclean.evaluation.run import MLQE_FILE, load_mlqe_mt_docs
+from mtclean.evaluation.run import MLQE_FILE, gold_from_degraded, load_mlqe_mt_docs
 from mtclean.model.spans import merge_spans
 from mtclean.paths import default_data_dir
 from mtclean.records import Span
@@ -34,7 +35,7 @@ SEEDS = REPO / "seeds"
 
 
 def gold_of(d: Degraded) -> list[GoldSpan]:
-    return [GoldSpan(s.start, s.end, s.label, "req", s.original) for s in d.spans]
+    return list(gold_from_degraded(d.spans))
 
 
 def scores(
