@@ -3,7 +3,8 @@
 Pipelines that translate a sentence or a chunk at a time and glue the pieces back leave marks
 that no clean, edited news text has: a full stop inside a sentence ("NATO. allies"), a full stop
 as a token of its own ("place ."), a clash of punctuation ("Russia. ,"), a sentence break that
-disappeared ("today But the"), a function word capitalised mid-sentence ("Said", "Of"), and
+disappeared ("today But the"), a function word capitalised mid-sentence ("Said", "Of"),
+function words that cannot follow each other ("to of", "does not would", "the the"), and
 direct speech whose quote marks were lost or moved ("We have nowhere to retreat, Putin said").
 These rules are cheap and precise; the trained ``model`` detector covers the open-ended rest.
 
@@ -72,6 +73,15 @@ _FIRST_PERSON_RE: Final = re.compile(
     r"\b(?:[Ww]e|us|[Oo]urs?|I|[Mm]y|me|[Ww]e[\u2019']re|I[\u2019']m|[Ll]et[\u2019']s)\b"
 )
 _SENTENCE_START_RE: Final = re.compile(r"(?:^|(?<=[.!?])\s+)(?=[A-Z])")
+_DOUBLED_RE: Final = re.compile(
+    r"(?<![\w-])([Tt]he|[Aa]n?|[Oo]f|[Tt]o|[Ii]n|[Oo]n|[Aa]t|[Bb]y|[Ff]or|[Ff]rom|[Ww]ith)"
+    r"(?= (the|an?|of|to|in|on|at|by|for|from|with)\b(?!-))"
+)
+_MODALS = "would|will|can|could|should|must|may|might|shall"
+_CLASH_WORDS_RE: Final = re.compile(
+    rf"(?<![\w-])(?:(?:[Tt]he|[Aa]n?) (?:the|an?)|to of|(?:[Dd]o|[Dd]oes|[Dd]id) not (?:{_MODALS})"
+    rf"|(?:{_MODALS}) (?:{_MODALS}))\b(?!-)"
+)
 _MISPLACED_QUOTE_RE: Final = re.compile(
     rf",\s?\u201c(?=(?:[\w.\u2019'-]+\s+){{0,4}}?(?:{SPEECH_VERBS})\b)"
 )
@@ -114,6 +124,20 @@ def capital_mid_sentence(text: str) -> Iterator[Span]:
         word = m.group(2)
         if word in CAPITALISED_FUNCTION_WORDS and m.group(1) not in TITLE_INTRODUCERS:
             yield _span(m.start(2), m.end(2), 0.7, "capital_mid_sentence", word.lower())
+
+
+def doubled_word(text: str) -> Iterator[Span]:
+    """An article or preposition twice in a row: "the the talks" -> "the talks"."""
+    for m in _DOUBLED_RE.finditer(text):
+        if m.group(1).lower() == m.group(2):
+            end = m.end() + 1 + len(m.group(2))
+            yield _span(m.start(), end, 0.85, "doubled_word", m.group(1))
+
+
+def word_clash(text: str) -> Iterator[Span]:
+    """Function words that cannot follow each other: "the a", "to of", "does not would"."""
+    for m in _CLASH_WORDS_RE.finditer(text):
+        yield _span(m.start(), m.end(), 0.75, "word_clash", None)
 
 
 def unquoted_speech(text: str) -> Iterator[Span]:
@@ -171,6 +195,8 @@ RULES: Final[Mapping[str, Rule]] = {
     "punctuation_clash": punctuation_clash,
     "missing_break": missing_break,
     "capital_mid_sentence": capital_mid_sentence,
+    "doubled_word": doubled_word,
+    "word_clash": word_clash,
     "unquoted_speech": unquoted_speech,
     "misplaced_quote": misplaced_quote,
 }
