@@ -210,9 +210,9 @@ def test_real_mt_part_is_test20_mt_whose_gold_restores_the_post_edit(tmp_path: P
         first = 0 if lp == "ru-en" else 200
         rows = [r for r in MLQE_ROWS if r["split"] == "test20" and r["lp"] == lp][:5]
         assert [r["idx"] for r in rows] == list(range(first, first + 5))  # consecutive, in order
-        assert doc.text == " ".join(detokenize(r["mt"]) for r in rows)
-        assert doc.reference == " ".join(detokenize(r["pe"]) for r in rows)
-        assert doc.text.startswith(f"The cat sits on mat {first}, it's {lp}. The cat")
+        assert doc.text == "\n".join(detokenize(r["mt"]) for r in rows)
+        assert doc.reference == "\n".join(detokenize(r["pe"]) for r in rows)
+        assert doc.text.startswith(f"The cat sits on mat {first}, it's {lp}.\nThe cat")
         assert restore(doc.text, doc.gold) == doc.reference
         assert {(g.label, g.severity) for g in doc.gold} == {("mt", "req")}
         assert [(doc.text[g.start : g.end], g.canonical) for g in doc.gold[:2]] == [

@@ -60,7 +60,7 @@ def test_mlqe_pairs_become_mt_spans_and_test20_is_skipped() -> None:
 def test_mt_document_restores_the_post_edit() -> None:
     pairs = [("He went home.", "He goed home."), ("All fine.", "All fine.")]
     doc = mt_document(pairs)
-    assert restore(doc) == "He went home. All fine."
+    assert restore(doc) == "He went home.\nAll fine."  # one sentence per line
     assert doc.span_texts() == ["goed"]
 
 

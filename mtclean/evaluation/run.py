@@ -63,7 +63,13 @@ from mtclean.evaluation.metrics import (
 )
 from mtclean.evaluation.report import render_markdown
 from mtclean.evaluation.siblings import SiblingSupport, compare_with_siblings
-from mtclean.model.data import HELD_OUT_MLQE, MLQE_DOC_SENTENCES, MlqeDocument, mlqe_documents
+from mtclean.model.data import (
+    HELD_OUT_MLQE,
+    MLQE_DOC_SENTENCES,
+    MLQE_SENTENCE_SEP,
+    MlqeDocument,
+    mlqe_documents,
+)
 from mtclean.paths import default_data_dir
 from mtclean.records import LABELS, CleanResult, Span
 
@@ -480,7 +486,7 @@ def load_mlqe_docs(path: Path, limit: int | None, seed: int) -> list[tuple[str, 
     random.Random(f"{seed}:mlqe").shuffle(sentences)
     size = MLQE_DOC_SENTENCES
     docs = [
-        (f"mlqe-test20-{i // size:04d}", " ".join(sentences[i : i + size]))
+        (f"mlqe-test20-{i // size:04d}", MLQE_SENTENCE_SEP.join(sentences[i : i + size]))
         for i in range(0, len(sentences) - size + 1, size)
     ]
     return docs if limit is None else docs[:limit]

@@ -34,6 +34,9 @@ DEV_SHARE = 0.1
 HELD_OUT_BBC = "tech"
 HELD_OUT_MLQE = "test20"
 MLQE_DOC_SENTENCES = 5
+# MLQE-PE sentences come from different articles and ~9% lack a final full stop or start in
+# lower case: one per line, so that joining them never fakes a lost or stray sentence break.
+MLQE_SENTENCE_SEP = "\n"
 
 Record = dict[str, Any]
 
@@ -95,7 +98,7 @@ class MlqeDocument(NamedTuple):
     id: str  # mlqe-{split}-{lp}-{n:05d}
     split: str  # MLQE's own split (train, dev, test20)
     lp: str  # language pair, e.g. ru-en
-    clean: str  # the post-edits joined by spaces
+    clean: str  # the post-edits, one per line
     mt: Degraded  # the MT output joined likewise, ``mt`` spans where it differs (see mt_document)
 
 
@@ -116,20 +119,26 @@ def mlqe_documents(rows: Iterable[Mapping[str, Any]]) -> list[MlqeDocument]:
             chunk = pairs[begin : begin + MLQE_DOC_SENTENCES]
             key = f"mlqe-{split}-{lp}-{begin // MLQE_DOC_SENTENCES:05d}"
             out.append(
-                MlqeDocument(key, split, lp, " ".join(pe for pe, _ in chunk), mt_document(chunk))
+                MlqeDocument(
+                    key,
+                    split,
+                    lp,
+                    MLQE_SENTENCE_SEP.join(pe for pe, _ in chunk),
+                    mt_document(chunk),
+                )
             )
     return out
 
 
 def mt_document(pairs: Sequence[tuple[str, str]]) -> Degraded:
-    """Sentences of MT output joined by spaces, with ``mt`` spans where they differ from the
+    """Sentences of MT output, one per line, with ``mt`` spans where they differ from the
     post-edit (difflib on tokens, see :func:`mtclean.degrade.roundtrip.align_sentence`)."""
     from mtclean.degrade.base import concat
 
     parts: list[str | Degraded] = []
     for index, (pe, mt) in enumerate(pairs):
         if index:
-            parts.append(" ")
+            parts.append(MLQE_SENTENCE_SEP)
         parts.append(align_sentence(pe, mt))
     return concat(parts)
 
