@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -99,7 +99,7 @@ def main(
     )
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     typer.secho(f"mtclean: error: {message}", err=True, fg=typer.colors.RED)
     raise typer.Exit(2)
 
@@ -115,7 +115,6 @@ def _sources(paths: list[str], input_format: str) -> tuple[list[Source], list[In
         return expand_paths(paths, input_format)
     except ValueError as err:
         _fail(str(err))
-        raise  # unreachable: _fail exits
 
 
 def _cleaner(
@@ -136,12 +135,13 @@ def _cleaner(
     )
     try:
         return Cleaner(config)
-    except (ImportError, FileNotFoundError) as err:
+    except ImportError as err:
         _fail(
-            f"cannot load the model ({err}); install it with: pip install torch==2.13.0 && "
-            "pip install 'mtclean[model]'"
+            f"the model needs packages that are missing ({err}); install them with: "
+            "pip install torch==2.13.0 && pip install 'mtclean[model]'"
         )
-        raise  # unreachable: _fail exits
+    except FileNotFoundError as err:
+        _fail(f"cannot load the model: {err}")
 
 
 def _finish(summary: RunSummary, verb: str, quiet: bool) -> None:

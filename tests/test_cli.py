@@ -141,3 +141,15 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     args = ["clean", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-o", str(out_file)]
     result = runner.invoke(app, args)
     assert result.exit_code == 2 and "-o must be a folder" in result.stderr
+
+
+def test_components_switch_from_the_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "The talks will include NATO. allies, officials said.\n"
+    spans = json.loads(runner.invoke(app, ["detect", "-"], input=text).stdout)["spans"]
+    assert [(s["source"], s["text"]) for s in spans] == [("punctuation", "NATO. allies")]
+    result = runner.invoke(app, ["detect", "-", "--no-punctuation"], input=text)
+    assert json.loads(result.stdout)["spans"] == []
+    monkeypatch.setenv("MTCLEAN_MODEL_DIR", "/nonexistent/models")
+    result = runner.invoke(app, ["detect", "-", "--model"], input=text)
+    assert result.exit_code == 2
+    assert "cannot load the model" in result.stderr and "/nonexistent/models" in result.stderr
