@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from mtclean.detectors.punctuation import RULES, PunctuationDetector
+from mtclean.detectors.punctuation import HINTS, RULES, PunctuationDetector
 from mtclean.edits import apply_edits
 from mtclean.records import Document, Edit
 
@@ -41,3 +43,28 @@ def test_clean_sentences_have_no_spans(text: str) -> None:
 def test_every_rule_has_a_case() -> None:
     covered = {span[2] for case in CASES["cases"] for span in case["spans"]}
     assert covered == set(RULES)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["the", "The", "a", "to", "of", "Of", "said", "we", "NATO", "NATO.", "But", "today",
+             "today.", "does", "not", "would", ".", ",", ";", ". ,", "\u201c", "\u201d", "\n",
+             "Putin", "allies", "allies,"]
+        ),
+        max_size=30,
+    )
+)  # fmt: skip
+def test_hints_never_hide_a_rule_match(words: list[str]) -> None:
+    text = " ".join(words)
+    for name, rule in RULES.items():
+        if list(rule(text)) and name in HINTS:
+            assert HINTS[name].search(text), (name, text)
+
+
+def test_hints_hold_on_every_case() -> None:
+    for case in CASES["cases"]:
+        for name, rule in RULES.items():
+            if list(rule(case["text"])) and name in HINTS:
+                assert HINTS[name].search(case["text"]), name
