@@ -139,3 +139,21 @@ def test_detect_batch_matches_detect(detector) -> None:  # type: ignore[no-untyp
 
     docs = [Document("Talks failed on Monday."), Document("")]
     assert detector.detect_batch(docs) == [detector.detect(d) for d in docs]
+
+
+@pytest.mark.parametrize("name", ["000_91c3d4301d021a5a.txt", "001_8eb623820132897e.txt"])
+def test_model_leaves_the_clean_seed_bodies_alone(detector, name: str) -> None:  # type: ignore[no-untyped-def]
+    from support import SEEDS, read_seed
+
+    from mtclean.evaluation.gold import load_gold
+    from mtclean.records import Document
+
+    text = read_seed(name)
+    boilerplate = [g for g in load_gold(SEEDS / "gold.jsonl")[name] if g.label == "boilerplate"]
+    spans = detector.detect(Document(text)).spans
+    outside = [
+        text[s.start : s.end]
+        for s in spans
+        if not any(g.start <= s.start and s.end <= g.end for g in boilerplate)
+    ]
+    assert outside == []
