@@ -13,8 +13,7 @@ from mtclean import __version__
 from mtclean.batch import RunSummary, run_clean, run_detect
 from mtclean.cleaner import Cleaner
 from mtclean.config import DEFAULT_EDIT_THRESHOLD, CleanerConfig
-from mtclean.evaluation.run import DEFAULT_BASELINE, evaluate_and_write
-from mtclean.evaluation.run import Options as EvaluationOptions
+from mtclean.paths import DEFAULT_BASELINE
 from mtclean.reading import InputProblem, Source, expand_paths
 from mtclean.writing import STDOUT, OutputError, atomic_writer, open_output, plan_outputs
 
@@ -322,6 +321,9 @@ def evaluate(
     Writes report.json and report.md (a table per label per part) and PNG plots; parts whose
     data or tools are missing are skipped with a note saying how to get them.
     """
+    from mtclean.evaluation.run import Options as EvaluationOptions
+    from mtclean.evaluation.run import evaluate_and_write  # only this command needs it
+
     outcome = evaluate_and_write(
         EvaluationOptions(
             data=data, out=out, quick=quick, seed=seed, limit=limit, gate=gate,

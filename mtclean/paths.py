@@ -8,6 +8,8 @@ from pathlib import Path
 
 DATA_ENV = "MTCLEAN_DATA"
 REPO = Path(__file__).resolve().parents[1]
+# the regression gate's floors (see mtclean.evaluation.gate)
+DEFAULT_BASELINE = REPO / "benchmarks" / "baseline.json"
 
 
 def default_data_dir(env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Path:

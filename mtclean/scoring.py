@@ -18,6 +18,8 @@ def degradation_score(text: str, spans: Sequence[Span]) -> float:
     """
     boilerplate = [(s.start, s.end) for s in spans if s.label == "boilerplate"]
     degraded = sorted((s.start, s.end, s.score) for s in spans if s.label != "boilerplate")
+    if not degraded:
+        return 0.0
     content_words = 0
     weight = 0.0
     for match in _WORD.finditer(text):

@@ -63,20 +63,30 @@ class Thesaurus:
     """Lemma → synonyms, looked up exactly first, then case-insensitively."""
 
     table: Mapping[tuple[str, Pos], tuple[str, ...]]
+    # lowercased lemma -> its keys in part-of-speech order (table order within one part of speech)
     _by_lower: Mapping[str, tuple[tuple[str, Pos], ...]] = field(
-        default_factory=dict, repr=False, compare=False
+        init=False, repr=False, compare=False
     )
+
+    def __post_init__(self) -> None:
+        by_lower: dict[str, list[tuple[str, Pos]]] = {}
+        for key in self.table:
+            by_lower.setdefault(key[0].lower(), []).append(key)
+        object.__setattr__(
+            self,
+            "_by_lower",
+            {
+                k: tuple(sorted(v, key=lambda key: POS_TAGS.index(key[1])))
+                for k, v in by_lower.items()
+            },
+        )
 
     @classmethod
     def from_entries(cls, entries: Iterable[ThesaurusEntry]) -> Thesaurus:
         table: dict[tuple[str, Pos], tuple[str, ...]] = {}
-        by_lower: dict[str, list[tuple[str, Pos]]] = {}
         for entry in entries:
-            key = (entry.lemma, entry.pos)
-            if key not in table:
-                by_lower.setdefault(entry.lemma.lower(), []).append(key)
-            table[key] = entry.synonyms
-        return cls(table, {k: tuple(v) for k, v in by_lower.items()})
+            table[(entry.lemma, entry.pos)] = entry.synonyms
+        return cls(table)
 
     def __len__(self) -> int:
         return len(self.table)
@@ -92,7 +102,7 @@ class Thesaurus:
         keys = exact or list(candidates)
         if pos is not None:
             keys = [key for key in keys if key[1] == pos]
-        return sorted(keys, key=lambda key: POS_TAGS.index(key[1]))
+        return keys
 
     def synonyms(self, lemma: str, pos: str | None = None) -> tuple[str, ...]:
         """Synonyms of ``lemma`` (union over parts of speech when ``pos`` is None).

@@ -42,13 +42,13 @@ from pathlib import Path
 from tqdm import tqdm
 
 from mtclean.config import DEFAULT_EDIT_THRESHOLD
+from mtclean.degrade.boilerplate import BENCHMARK_DIR
 from mtclean.detectors.boilerplate import BoilerplateDetector
 from mtclean.paths import default_data_dir
 from mtclean.records import Document, Span
 
 LOG = logging.getLogger("bench_boilerplate")
-REPO = Path(__file__).resolve().parent.parent
-BENCH = "article_extraction_benchmark"
+BENCH = BENCHMARK_DIR
 _TRANSLATE = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")

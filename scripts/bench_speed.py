@@ -12,14 +12,12 @@ for each configuration, so ratios can be compared within one run.
 from __future__ import annotations
 
 import argparse
-import json
 import time
-from pathlib import Path
 
 from mtclean import Cleaner, CleanerConfig
-from mtclean.paths import default_data_dir
-
-REPO = Path(__file__).resolve().parent.parent
+from mtclean.corpora import read_jsonl
+from mtclean.model.data import HELD_OUT_BBC
+from mtclean.paths import REPO, default_data_dir
 
 
 def load_texts(limit: int) -> tuple[list[str], str]:
@@ -27,13 +25,11 @@ def load_texts(limit: int) -> tuple[list[str], str]:
     articles = data / "bbc_news" / "articles.jsonl"
     if articles.is_file():
         texts: list[str] = []
-        with articles.open(encoding="utf-8") as handle:
-            for line in handle:
-                record = json.loads(line)
-                if record["category"] != "tech":
-                    texts.append(record["text"])
-                if len(texts) >= limit:
-                    break
+        for record in read_jsonl(articles):
+            if record["category"] != HELD_OUT_BBC:
+                texts.append(record["text"])
+            if len(texts) >= limit:
+                break
         return texts, f"BBC news (non-tech), {len(texts)} articles"
     seeds = [p.read_text("utf-8") for p in sorted((REPO / "seeds").glob("*.txt"))]
     texts = [seeds[i % len(seeds)] for i in range(limit)]

@@ -49,7 +49,6 @@ from __future__ import annotations
 import argparse
 import csv
 import itertools
-import json
 import logging
 import re
 import sys
@@ -62,7 +61,15 @@ import ahocorasick
 from lemminflect import getInflection, getLemma
 from wordfreq import zipf_frequency
 
-from mtclean.detectors.lexicon import FUNCTION_WORDS, is_word_char, normalize, normalize_phrase
+from mtclean.corpora import read_jsonl
+from mtclean.detectors.lexicon import (
+    FUNCTION_WORDS,
+    LexiconEntry,
+    is_word_char,
+    normalize,
+    normalize_phrase,
+)
+from mtclean.model.data import HELD_OUT_BBC
 from mtclean.paths import default_data_dir
 from mtclean.thesaurus import Thesaurus, load_thesaurus
 
@@ -71,7 +78,6 @@ LOG = logging.getLogger("build_lexicon")
 REPO = Path(__file__).resolve().parent.parent
 RESOURCES = REPO / "mtclean" / "resources"
 TERMS = REPO / "scripts" / "data" / "news_terms.txt"
-HELD_OUT_CATEGORY = "tech"
 
 MIN_ZIPF = 2.5
 COMMON_ZIPF = 4.5
@@ -103,24 +109,13 @@ TRAILING_PAREN = re.compile(r"\s*(\([^()]*\))\s*$")
 TRAILING_ACRONYM = re.compile(r"\s*\([\w-]{1,8}\)\s*$")
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    phrase: str
-    canonical: str
-    score: float
-    origin: str
-    match_case: str = "any"
-
-
 def clean_news_texts(root: Path) -> list[str]:
     """BBC article texts, all categories except the held-out one."""
-    texts = []
-    with (root / "bbc_news" / "articles.jsonl").open(encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            if record["category"] != HELD_OUT_CATEGORY:
-                texts.append(record["title"] + "\n\n" + record["text"])
-    return texts
+    return [
+        record["title"] + "\n\n" + record["text"]
+        for record in read_jsonl(root / "bbc_news" / "articles.jsonl")
+        if record["category"] != HELD_OUT_BBC
+    ]
 
 
 def count_hits(phrases: Iterable[str], texts: Iterable[str]) -> Counter[str]:
@@ -143,7 +138,7 @@ def count_hits(phrases: Iterable[str], texts: Iterable[str]) -> Counter[str]:
     return counts
 
 
-def write_table(path: Path, header: str, rows: Iterable[Row]) -> int:
+def write_table(path: Path, header: str, rows: Iterable[LexiconEntry]) -> int:
     tmp = path.with_suffix(".tmp")
     n = 0
     with tmp.open("w", encoding="utf-8", newline="") as handle:
@@ -189,7 +184,7 @@ def pps_reason(tortured: str, expected: str) -> tuple[str | None, str, str]:
     return None, " ".join(tortured.split()), " ".join(expected.split())
 
 
-def build_pps(source: Path, clean: list[str]) -> tuple[list[Row], Counter[str]]:
+def build_pps(source: Path, clean: list[str]) -> tuple[list[LexiconEntry], Counter[str]]:
     reasons: Counter[str] = Counter()
     candidates: dict[str, set[str]] = {}
     first: dict[str, tuple[str, str]] = {}
@@ -226,7 +221,7 @@ def build_pps(source: Path, clean: list[str]) -> tuple[list[Row], Counter[str]]:
             reasons["down_scored_clean_news"] += 1
             LOG.info("pps: down-scored %r (1 hit in clean news)", tortured)
             score = 0.5
-        rows.append(Row(tortured, expected, score, "pps"))
+        rows.append(LexiconEntry(tortured, expected, score, "pps"))
     reasons["kept"] = len(rows)
     return rows, reasons
 
@@ -359,10 +354,10 @@ def score_variant(section: str, variant: str, substituted: list[str]) -> float:
 
 def build_news(
     terms: list[Term], thesaurus: Thesaurus, clean: list[str]
-) -> tuple[list[Row], Counter[str]]:
+) -> tuple[list[LexiconEntry], Counter[str]]:
     reasons: Counter[str] = Counter()
     canonical_keys = {normalize_phrase(t.text) for t in terms}
-    proposals: dict[str, list[Row]] = {}
+    proposals: dict[str, list[LexiconEntry]] = {}
     for term in terms:
         for variant, substituted in variants(term.text, thesaurus):
             reasons["generated"] += 1
@@ -370,7 +365,7 @@ def build_news(
             if key in canonical_keys or (variant.lower() in thesaurus and " " in variant):
                 reasons["normal_phrase"] += 1
                 continue
-            row = Row(
+            row = LexiconEntry(
                 variant,
                 term.text,
                 score_variant(term.section, variant, substituted),
@@ -379,7 +374,7 @@ def build_news(
             )
             proposals.setdefault(key, []).append(row)
     hits = count_hits(proposals, clean)
-    rows: list[Row] = []
+    rows: list[LexiconEntry] = []
     for key, options in sorted(proposals.items()):
         if hits.get(key, 0):
             reasons["clean_news"] += 1

@@ -37,6 +37,8 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from mtclean.thesaurus import POS_TAGS
+
 LOG = logging.getLogger("build_thesaurus")
 
 REPO = Path(__file__).resolve().parent.parent
@@ -44,9 +46,9 @@ DEFAULT_OUT = REPO / "mtclean" / "resources" / "thesaurus.tsv.gz"
 WORDNET_DIR = Path("/usr/share/wordnet")
 MYTHES_DAT = Path("/usr/share/mythes/th_en_US_v2.dat")
 
-POS_FILES = {"noun": "noun", "verb": "verb", "adj": "adj", "adv": "adv"}
-SS_TYPE_POS = {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}
-MYTHES_POS = {"(noun)": "noun", "(verb)": "verb", "(adj)": "adj", "(adv)": "adv"}
+# WordNet's files are named by the thesaurus's part-of-speech tags (data.noun, index.adj, ...);
+# mythes marks them in parentheses ("(noun)").
+MYTHES_POS = {f"({pos})": pos for pos in POS_TAGS}
 ADJ_MARKER = re.compile(r"\((?:a|p|ip)\)$")
 MYTHES_EXCLUDED = ("(generic term)", "(related term)", "(antonym)")
 MYTHES_SIMILAR = " (similar term)"
@@ -70,8 +72,8 @@ def valid_word(word: str) -> bool:
     return bool(word) and "|" not in word and "\t" not in word and "\n" not in word
 
 
-def parse_data_file(path: Path, pos: str) -> Iterator[tuple[str, str, list[str], list[str]]]:
-    """Yield (offset, pos, words, similar_to_offsets) for every synset in a data.* file."""
+def parse_data_file(path: Path) -> Iterator[tuple[str, list[str], list[str]]]:
+    """Yield (offset, words, similar_to_offsets) for every synset in a data.* file."""
     with path.open(encoding="utf-8") as handle:
         for line in handle:
             if line.startswith("  "):
@@ -89,7 +91,7 @@ def parse_data_file(path: Path, pos: str) -> Iterator[tuple[str, str, list[str],
                 if symbol == "&" and target_pos in ("a", "s"):
                     similar.append(target)
                 cursor += 4
-            yield offset, pos, words, similar
+            yield offset, words, similar
 
 
 def parse_index_file(path: Path) -> Iterator[tuple[str, list[str]]]:
@@ -130,12 +132,12 @@ class TableBuilder:
 
 def add_wordnet(builder: TableBuilder, wordnet_dir: Path) -> None:
     synsets: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
-    for pos, suffix in POS_FILES.items():
-        for offset, spos, words, similar in parse_data_file(wordnet_dir / f"data.{suffix}", pos):
-            synsets[(spos, offset)] = (words, similar)
+    for pos in POS_TAGS:
+        for offset, words, similar in parse_data_file(wordnet_dir / f"data.{pos}"):
+            synsets[(pos, offset)] = (words, similar)
     LOG.info("WordNet: %d synsets", len(synsets))
-    for pos, suffix in POS_FILES.items():
-        for lemma, offsets in parse_index_file(wordnet_dir / f"index.{suffix}"):
+    for pos in POS_TAGS:
+        for lemma, offsets in parse_index_file(wordnet_dir / f"index.{pos}"):
             for offset in offsets:
                 words, similar = synsets[(pos, offset)]
                 # The synset's own spelling of this lemma (keeps proper-noun case).

@@ -17,29 +17,32 @@ import argparse
 import json
 import random
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from mtclean.corpora import read_jsonl
-from mtclean.degrade.base import Degraded
-from mtclean.detectors.model import ModelDetector
+from mtclean.detectors.model import DEFAULT_MODEL_DIR, ModelDetector
 from mtclean.evaluation.gold import GoldSpan, load_gold
-from mtclean.evaluation.metrics import evaluate_corpus, false_flags
-from mtclean.evaluation.run import MLQE_FILE, gold_from_degraded, load_mlqe_mt_docs
+from mtclean.evaluation.metrics import evaluate_corpus, false_flags, word_count
+from mtclean.evaluation.run import (
+    BBC_FILE,
+    MLQE_FILE,
+    SEED_ROLES,
+    SPIN_DENSITIES,
+    gold_from_degraded,
+    load_bbc_tech,
+    mlqe_mt_docs,
+    read_mlqe_test20,
+)
 from mtclean.model.spans import merge_spans
-from mtclean.paths import default_data_dir
+from mtclean.paths import REPO, default_data_dir
 from mtclean.records import Span
 
-REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
 
 
-def gold_of(d: Degraded) -> list[GoldSpan]:
-    return list(gold_from_degraded(d.spans))
-
-
 def scores(
-    gold: dict[str, list[GoldSpan]], pred: dict[str, list[Span]], label: str
+    gold: Mapping[str, Sequence[GoldSpan]], pred: Mapping[str, Sequence[Span]], label: str
 ) -> dict[str, Any]:
     s = evaluate_corpus(gold, pred, labels=(label,))[label]  # type: ignore[arg-type]
     return {
@@ -54,7 +57,7 @@ def scores(
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--model-dir", type=Path, default=REPO / "models")
+    parser.add_argument("--model-dir", type=Path, default=DEFAULT_MODEL_DIR)
     parser.add_argument("--kind", default=None)
     parser.add_argument("--data", type=Path, default=default_data_dir())
     parser.add_argument("--docs", type=int, default=150)
@@ -71,12 +74,8 @@ def main() -> None:
         "kind": args.kind,
         "threshold": threshold,
     }
-    tech = [
-        (r["id"], r["text"])
-        for r in read_jsonl(args.data / "bbc_news" / "articles.jsonl")
-        if r["category"] == "tech"
-    ][: args.docs]
-    test20 = load_mlqe_mt_docs(args.data / MLQE_FILE, args.docs, seed=0)
+    tech = load_bbc_tech(args.data / BBC_FILE, args.docs)
+    test20 = mlqe_mt_docs(read_mlqe_test20(args.data / MLQE_FILE), args.docs, seed=0)
     spinner = default_spinner()
     words_total = 0
     seconds = 0.0
@@ -86,28 +85,32 @@ def main() -> None:
         started = time.time()
         out = det.spans_for(texts)
         seconds += time.time() - started
-        words_total += sum(len(t.split()) for t in texts)
+        words_total += sum(word_count(t) for t in texts)
         return out
 
-    for level, density in (("light", 0.05), ("medium", 0.2), ("heavy", 0.4)):
+    for level, density in SPIN_DENSITIES:
         docs = {
             i: spinner.spin(t, random.Random(f"eval:{level}:{i}"), density=density) for i, t in tech
         }
         preds = run([d.text for d in docs.values()])
         report[f"bbc_spin_{level}"] = scores(
-            {i: gold_of(d) for i, d in docs.items()}, dict(zip(docs, preds, strict=True)), "spun"
+            {i: gold_from_degraded(d.spans) for i, d in docs.items()},
+            dict(zip(docs, preds, strict=True)),
+            "spun",
         )
     mt_docs = {d.id: d.mt for d in test20}
     preds = run([d.text for d in mt_docs.values()])
     report["mlqe_real_mt"] = scores(
-        {i: gold_of(d) for i, d in mt_docs.items()}, dict(zip(mt_docs, preds, strict=True)), "mt"
+        {i: gold_from_degraded(d.spans) for i, d in mt_docs.items()},
+        dict(zip(mt_docs, preds, strict=True)),
+        "mt",
     )
     pe_docs = [d.clean for d in test20]
     for pivot in ("spa", "cat"):
         rts = roundtrip_documents(pe_docs[: args.docs // 2], 0, pivot=pivot)  # type: ignore[arg-type]
         preds = run([d.text for d in rts])
         report[f"mlqe_apertium_{pivot}"] = scores(
-            {str(i): gold_of(d) for i, d in enumerate(rts)},
+            {str(i): gold_from_degraded(d.spans) for i, d in enumerate(rts)},
             {str(i): p for i, p in enumerate(preds)},
             "mt",
         )
@@ -124,7 +127,7 @@ def main() -> None:
     texts = {name: (SEEDS / name).read_text("utf-8") for name in gold}
     bodies = []
     body_preds = []
-    for name in ("000_91c3d4301d021a5a.txt", "001_8eb623820132897e.txt"):
+    for name in SEED_ROLES.siblings:
         text = texts[name]
         spans = det.spans_for([text])[0]
         boiler = [(g.start, g.end) for g in gold[name] if g.label == "boilerplate"]
@@ -138,20 +141,23 @@ def main() -> None:
         "words": ff.words,
         "per_1000": round(ff.per_1000_words, 2),
     }
+    scored: dict[str, Any] = {}  # seed name -> (words, probabilities): the model runs once per seed
     for name, label in (
-        ("003_b922d01c8accb03d.txt", "spun"),
+        (SEED_ROLES.degraded, "spun"),
         ("002_451f7cf8bec56172.txt", "mt"),
         ("004_a8b16bb4524b9f61.txt", "mt"),
     ):
         text = texts[name]
-        pred = det.spans_for([text])[0]
+        words, probs = scored[name] = det.scorer.score_batch([text])[0]
+        # what det.spans_for([text]) gives, keeping the probabilities for the sweep below
+        pred = merge_spans(text, words, probs, det.scorer.calibration, threshold, det.name)
         relabeled = [Span(s.start, s.end, label, s.score, s.source) for s in pred]  # type: ignore[arg-type]
         report[f"seed_{name[:3]}"] = scores({name: gold[name]}, {name: pred}, label)
         report[f"seed_{name[:3]}_anylabel"] = scores({name: gold[name]}, {name: relabeled}, label)
     # threshold sweep on 003 (spans re-merged at each threshold, label forced to spun)
-    name = "003_b922d01c8accb03d.txt"
+    name = SEED_ROLES.degraded
     text = texts[name]
-    words, probs = det.scorer.score_batch([text])[0]
+    words, probs = scored[name]
     sweep = []
     for t in [x / 100 for x in range(5, 100, 5)]:
         spans = merge_spans(text, words, probs, det.scorer.calibration, t, "model")

@@ -24,6 +24,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from mtclean.corpora import read_jsonl
 from mtclean.degrade import (
     Degraded,
     concat,
@@ -69,17 +70,15 @@ def read_clean(args: argparse.Namespace) -> list[tuple[str, str]]:
     if not path.is_file():
         sys.exit(f"{path} not found: pass --input or set MTCLEAN_DATA to the shared data folder")
     rows: list[tuple[str, str]] = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle):
-            record: dict[str, Any] = json.loads(line)
-            if not _wanted(record, args):
-                continue
-            text = record.get(args.text_field)
-            if not isinstance(text, str) or not text.strip():
-                continue
-            rows.append((str(record.get(args.id_field, number)), text))
-            if args.limit is not None and len(rows) >= args.limit:
-                break
+    for number, record in enumerate(read_jsonl(path)):
+        if not _wanted(record, args):
+            continue
+        text = record.get(args.text_field)
+        if not isinstance(text, str) or not text.strip():
+            continue
+        rows.append((str(record.get(args.id_field, number)), text))
+        if args.limit is not None and len(rows) >= args.limit:
+            break
     return rows
 
 

@@ -18,28 +18,27 @@ import json
 import logging
 import random
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from mtclean.detectors.model import DEFAULT_MODEL_DIR
 from mtclean.model.data import stable_unit
-from mtclean.model.features import FEATURE_NAMES, N_FEATURES
-from mtclean.model.spans import Calibration
-from mtclean.model.training import (
-    Example,
-    ExampleMaker,
-    choose_threshold,
-    ngram_tables,
+from mtclean.model.features import (
+    FEATURE_NAMES,
+    N_FEATURES,
+    N_LABELS,
+    NEIGHBOURS,
+    NgramTable,
     with_neighbours,
 )
+from mtclean.model.spans import Calibration
+from mtclean.model.training import Example, ExampleMaker, choose_threshold, ngram_tables
 
 log = logging.getLogger("train")
-MAX_FLAGS_PER_1000 = 0.8
-FROZEN = (
-    "encoder.embeddings.word_embeddings.weight",
-)  # on clean dev text, when choosing the threshold
+MAX_FLAGS_PER_1000 = 0.8  # on clean dev text, when choosing the threshold
 
 
 def load_records(path: Path) -> list[dict[str, Any]]:
@@ -57,21 +56,35 @@ def dev_examples(
     return [maker.make(r, 0) for r in dev[:limit]]
 
 
+def write_model(
+    out: Path,
+    meta: Mapping[str, Any],
+    ngrams: NgramTable,
+    weights: str,
+    save_weights: Callable[[Path], object],
+) -> None:
+    """Write a model of kind ``meta["kind"]`` into ``out``: its weights (``save_weights`` to
+    ``out / weights``), the n-gram table, its metadata, and model.json naming it."""
+    kind = str(meta["kind"])
+    out.mkdir(parents=True, exist_ok=True)
+    save_weights(out / weights)
+    ngrams.save(out / "ngrams.tsv.gz")
+    (out / f"{kind}.json").write_text(json.dumps(meta, indent=1), "utf-8")
+    (out / "model.json").write_text(json.dumps({"kind": kind}) + "\n", "utf-8")
+
+
 def calibrate(
     examples: Sequence[Example], probs: Sequence[np.ndarray], max_flags: float = MAX_FLAGS_PER_1000
 ) -> tuple[Calibration, float, dict[str, float]]:
+    """Calibration fitted on dev probabilities (float64 arrays), the threshold it gives on the
+    clean dev texts, and word-level dev statistics."""
     raw = np.concatenate([1.0 - p[:, 0] for p in probs])
     target = np.concatenate([np.asarray(e.labels) > 0 for e in examples]).astype(int)
     calibration = Calibration.fit(raw.tolist(), target.tolist())
-    clean_scores: list[float] = []
-    clean_words = 0
-    for e, p in zip(examples, probs, strict=True):
-        if any(e.labels):
-            continue
-        clean_words += len(e.words)
-        clean_scores.extend(calibration(1.0 - p[:, 0].astype(np.float64)).tolist())
-    threshold = choose_threshold(clean_scores, clean_words, max_flags)
     cal = calibration(raw.astype(np.float64))
+    clean = np.concatenate([np.full(len(e.words), not any(e.labels)) for e in examples])
+    clean_words = int(clean.sum())
+    threshold = choose_threshold(cal[clean].tolist(), clean_words, max_flags)
     pred = cal >= threshold
     tp = float((pred & (target == 1)).sum())
     stats = {
@@ -124,18 +137,15 @@ def train_gbm(args: argparse.Namespace) -> None:
     log.info("fitted %d iterations (%.0fs)", model.n_iter_, time.time() - started)
     dev = dev_examples(maker, records, args.dev_docs)
     probs = [
-        model.predict_proba(with_neighbours(e.features)) if e.words else np.zeros((0, 3))
+        model.predict_proba(with_neighbours(e.features)) if e.words else np.zeros((0, N_LABELS))
         for e in dev
     ]
     calibration, threshold, stats = calibrate(dev, probs, args.max_flags)
     out: Path = args.out
-    out.mkdir(parents=True, exist_ok=True)
-    joblib.dump(model, out / "gbm.joblib", compress=3)
-    full.save(out / "ngrams.tsv.gz")
     meta = {
         "kind": "gbm",
         "features": list(FEATURE_NAMES),
-        "neighbours": 2,
+        "neighbours": NEIGHBOURS,
         "threshold": threshold,
         "calibration": calibration.to_json(),
         "dev": stats,
@@ -143,8 +153,7 @@ def train_gbm(args: argparse.Namespace) -> None:
         "train_seconds": round(time.time() - started),
         "iterations": int(model.n_iter_),
     }
-    (out / "gbm.json").write_text(json.dumps(meta, indent=1), "utf-8")
-    (out / "model.json").write_text(json.dumps({"kind": "gbm"}) + "\n", "utf-8")
+    write_model(out, meta, full, "gbm.joblib", lambda path: joblib.dump(model, path, compress=3))
     log.info("saved to %s: %s", out, stats)
 
 
@@ -153,11 +162,14 @@ def train_encoder(args: argparse.Namespace) -> None:
     from transformers import AutoTokenizer
 
     from mtclean.model.network import (
+        FROZEN,
+        MAX_TOKENS,
         STRIDE,
         backbone_path,
         build_tagger,
         collate,
         first_tokens,
+        window_probs,
         windows,
     )
 
@@ -182,10 +194,9 @@ def train_encoder(args: argparse.Namespace) -> None:
         ids, firsts = first_tokens(example.text, example.words, tokenizer)
         return windows(ids, firsts, step)
 
-    dev_windows = [(w, e) for e in dev if e.words for w in encode(e, STRIDE)]
-    # the word-embedding table (half the backbone) stays frozen: the shipped file then holds
-    # only what training changed, and the backbone package supplies the rest
-    model.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
+    dev_items = [(encode(e, STRIDE) if e.words else [], e.features) for e in dev]
+    for name in FROZEN:  # not trained, not saved: the backbone package supplies them
+        model.get_parameter(name).requires_grad_(False)
     head_params = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
     enc_params = [
         p for n, p in model.named_parameters() if n.startswith("encoder.") and p.requires_grad
@@ -200,24 +211,11 @@ def train_encoder(args: argparse.Namespace) -> None:
     )
 
     def dev_probs() -> list[np.ndarray]:
+        """The dev sample as the shipped scorer would score it (as float64, for calibrate)."""
         model.eval()
-        sums = [np.zeros((len(e.words), 3)) for e in dev]
-        counts = [np.zeros(len(e.words)) for e in dev]
-        index = {id(e): i for i, e in enumerate(dev)}
-        with torch.no_grad():
-            for b in range(0, len(dev_windows), 32):
-                chunk = dev_windows[b : b + 32]
-                batch = collate(
-                    [w for w, _ in chunk], [e.features for _, e in chunk], cls_id, sep_id
-                )
-                logits = model(**batch)
-                p = torch.softmax(logits.float(), dim=-1).numpy()
-                for k, (w, e) in enumerate(chunk):
-                    i = index[id(e)]
-                    sums[i][list(w.word_ids)] += p[k, : len(w.word_ids)]
-                    counts[i][list(w.word_ids)] += 1
+        probs = window_probs(model, dev_items, cls_id, sep_id)
         model.train()
-        return [s / np.maximum(c, 1)[:, None] for s, c in zip(sums, counts, strict=True)]
+        return [p.astype(np.float64) for p in probs]
 
     def dev_score(probs: list[np.ndarray]) -> float:
         """Word-level F1 of degraded-vs-clean at argmax, on the dev sample."""
@@ -233,7 +231,7 @@ def train_encoder(args: argparse.Namespace) -> None:
     best = -1.0
     loss_sum = 0.0
     out: Path = args.out
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)  # fail before training if it cannot be made
 
     def save(probs: list[np.ndarray], score: float, at_step: int, at_epoch: int) -> None:
         """Calibrate on the dev sample and write the model files."""
@@ -243,8 +241,6 @@ def train_encoder(args: argparse.Namespace) -> None:
             for k, v in model.state_dict().items()
             if k not in FROZEN
         }
-        torch.save(state, out / "encoder.pt")
-        full.save(out / "ngrams.tsv.gz")
         meta = {
             "kind": "encoder",
             "use_features": not args.no_features,
@@ -259,8 +255,7 @@ def train_encoder(args: argparse.Namespace) -> None:
             "epochs_seen": at_epoch,
             "train_seconds": round(time.time() - started),
         }
-        (out / "encoder.json").write_text(json.dumps(meta, indent=1), "utf-8")
-        (out / "model.json").write_text(json.dumps({"kind": "encoder"}) + "\n", "utf-8")
+        write_model(out, meta, full, "encoder.pt", lambda path: torch.save(state, path))
         log.info("saved to %s at step %d: %s", out, at_step, stats)
 
     while step < total:
@@ -270,8 +265,8 @@ def train_encoder(args: argparse.Namespace) -> None:
             example = maker.make(record, epoch)
             if not example.words:
                 continue
-            # training windows: non-overlapping, random start offset
-            for w in encode(example, 126):
+            # training windows: non-overlapping (the step is the window size)
+            for w in encode(example, MAX_TOKENS):
                 buffer.append((w, example))
             if len(buffer) < args.batch * 8:
                 continue
@@ -285,7 +280,7 @@ def train_encoder(args: argparse.Namespace) -> None:
                 labels = batch.pop("labels")
                 logits = model(**batch)
                 loss = torch.nn.functional.cross_entropy(
-                    logits.reshape(-1, 3), labels.reshape(-1), ignore_index=-100
+                    logits.reshape(-1, N_LABELS), labels.reshape(-1), ignore_index=-100
                 )
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -321,7 +316,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("kind", choices=["gbm", "encoder"])
     parser.add_argument("--data", type=Path, default=Path("/tmp/mtclean_data"))
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "models")
+    parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_DIR)
     parser.add_argument("--dev-docs", type=int, default=400)
     parser.add_argument("--epochs", type=int, default=2, help="gbm: epochs of fresh draws")
     parser.add_argument("--sample", type=float, default=0.5, help="gbm: share of words kept")

@@ -360,7 +360,7 @@ def test_cli_model_option_reaches_the_options(
         seen.append(options)
         return Outcome({"skipped": []}, (), None, None, ())
 
-    monkeypatch.setattr("mtclean.cli.evaluate_and_write", fake)
+    monkeypatch.setattr("mtclean.evaluation.run.evaluate_and_write", fake)
     result = runner.invoke(app, ["evaluate", "--quiet", *args])
     assert result.exit_code == 0, result.output
     assert [o.model for o in seen] == [expected]

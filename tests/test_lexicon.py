@@ -8,11 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mtclean.detectors.lexicon import (
+    PARAGRAPH_BREAK,
     LexiconDetector,
     LexiconEntry,
     normalize,
+    normalize_char,
     normalize_phrase,
     parse_lexicon,
     shipped_lexicon,
@@ -114,6 +118,32 @@ def test_normalize_keeps_offsets() -> None:
     for i, char in enumerate(norm):
         if not char.isspace():
             assert text[positions[i]].lower()[0] == char or text[positions[i]] == "\u2019"
+
+
+def _normalize_by_hand(text: str) -> tuple[str, list[int]]:
+    """The specification of ``normalize``, one character at a time."""
+    chars: list[str] = []
+    positions: list[int] = []
+    i = 0
+    while i < len(text):
+        if text[i].isspace():
+            j = i
+            while j < len(text) and text[j].isspace():
+                j += 1
+            chars.append(PARAGRAPH_BREAK if text.count("\n", i, j) > 1 else " ")
+            positions.append(i)
+            i = j
+        else:
+            chars.append(normalize_char(text[i]))
+            positions.append(i)
+            i += 1
+    return "".join(chars), positions
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=" \n\t\r\u2028\u00a0\u3000\x1c\x85aAİßΣ\u2019\u2018\u02bc.", max_size=40))
+def test_normalize_matches_its_specification(text: str) -> None:
+    assert normalize(text) == _normalize_by_hand(text)
 
 
 def test_offsets_exact_after_non_ascii(detector: LexiconDetector) -> None:

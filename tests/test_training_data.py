@@ -16,8 +16,8 @@ from mtclean.model.data import (
     mt_document,
     split_of,
 )
-from mtclean.model.features import tokenize, word_labels
-from mtclean.model.training import choose_threshold, draw, with_neighbours
+from mtclean.model.features import tokenize, with_neighbours, word_labels
+from mtclean.model.training import choose_threshold, draw
 
 
 def test_detokenize_undoes_mlqe_spacing() -> None:

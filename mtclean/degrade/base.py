@@ -85,15 +85,38 @@ def as_degraded(doc: str | Degraded) -> Degraded:
 
 def concat(parts: Iterable[str | Degraded]) -> Degraded:
     """Join texts and degraded texts end to end, shifting each part's spans."""
-    texts: list[str] = []
-    spans: list[DegradedSpan] = []
-    offset = 0
+    builder = Builder()
     for part in parts:
-        item = as_degraded(part)
-        texts.append(item.text)
-        spans.extend(s.shifted(offset) for s in item.spans)
-        offset += len(item.text)
-    return Degraded("".join(texts), tuple(spans))
+        builder.add(as_degraded(part))
+    return builder.build()
+
+
+Site = tuple[int, int, str, str, Label]
+"""``(start, end, new, original, label)``: replace ``text[start:end]`` by ``new``, a span whose
+clean wording is ``original`` (a zero-width site, ``start == end``, inserts ``new``)."""
+
+
+def merge(degraded: Degraded, sites: Iterable[Site]) -> Degraded:
+    """Add new spans to a degraded text: each site replaces a region of ``degraded.text``.
+
+    Sites must not overlap each other or the existing spans. Existing spans and sites are put in
+    order by ``(start, end)`` with a stable sort, so zero-width spans at one offset keep their
+    order (existing spans first, then sites in the order given).
+    """
+    text = degraded.text
+    events: list[Site] = [
+        (s.start, s.end, text[s.start : s.end], s.original, s.label) for s in degraded.spans
+    ]
+    events.extend(sites)
+    events.sort(key=lambda event: (event[0], event[1]))
+    builder = Builder()
+    cursor = 0
+    for start, end, new, original, label in events:
+        builder.keep(text[cursor:start])
+        builder.replace(new, original, label)
+        cursor = end
+    builder.keep(text[cursor:])
+    return builder.build()
 
 
 class Builder:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
-from mtclean.degrade.base import Builder, Degraded, Seed, as_degraded, make_rng
+from mtclean.degrade.base import Builder, Degraded, Seed, Site, as_degraded, make_rng, merge
 from mtclean.paths import default_data_dir
 
 logger = logging.getLogger(__name__)
@@ -107,32 +107,16 @@ def inject_boilerplate(
     if not points:
         return base
     chosen = sorted(rng.choice(points) for _ in range(n))
-    builder = Builder()
-    cursor = 0
-    span_index = 0
-    spans = base.spans
+    sites: list[Site] = []
     for offset, kind in chosen:
-        # copy the degraded text (with its spans) up to the insertion point
-        while span_index < len(spans) and spans[span_index].end <= offset:
-            span = spans[span_index]
-            builder.keep(text[cursor : span.start])
-            builder.replace(text[span.start : span.end], span.original, span.label)
-            cursor = span.end
-            span_index += 1
-        builder.keep(text[cursor:offset])
-        cursor = offset
         block = "\n".join(rng.choice(lines) for _ in range(rng.randint(1, max_block)))
         if kind == "tail" or (kind == "head" and not text):
             new = ("\n\n" + block) if text else block
         else:
             new = block + "\n\n"
-        builder.replace(new, "", "boilerplate")
-    for span in spans[span_index:]:
-        builder.keep(text[cursor : span.start])
-        builder.replace(text[span.start : span.end], span.original, span.label)
-        cursor = span.end
-    builder.keep(text[cursor:])
-    return builder.build()
+        sites.append((offset, offset, new, "", "boilerplate"))
+    # zero-width sites: an existing span ending at (or empty at) the offset stays before the block
+    return merge(base, sites)
 
 
 def glue_documents(

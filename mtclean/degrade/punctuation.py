@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Final
 
-from mtclean.degrade.base import Builder, Degraded, Seed, make_rng
+from mtclean.degrade.base import Degraded, Seed, as_degraded, make_rng, merge
 from mtclean.records import Label
 
 Site = tuple[int, int, str]  # region [start, end) of the input and the text that replaces it
@@ -117,17 +117,19 @@ def punctuate(doc: str | Degraded, seed: Seed, rate: float = 0.01) -> Degraded:
     """
     if not 0.0 <= rate <= 1.0:
         raise ValueError(f"rate must lie in [0, 1], got {rate}")
-    degraded = doc if isinstance(doc, Degraded) else Degraded.clean(doc)
+    degraded = as_degraded(doc)
     rng = make_rng(seed)
     text = degraded.text
     taken: list[tuple[int, int]] = [(s.start, s.end) for s in degraded.spans]
-    candidates: dict[str, list[re.Match[str]]] = {
-        name: list(pattern.finditer(text)) for name, (pattern, _) in DAMAGE.items()
-    }
+    scans: dict[re.Pattern[str], list[re.Match[str]]] = {}
+    for pattern, _ in DAMAGE.values():
+        if pattern not in scans:
+            scans[pattern] = list(pattern.finditer(text))
+    candidates = {name: scans[pattern] for name, (pattern, _) in DAMAGE.items()}
     n_words = len(re.findall(r"\w+", text))
     wanted = sum(1 for _ in range(n_words) if rng.random() < rate)
     names = [name for name in DAMAGE if candidates[name]]
-    sites: list[tuple[int, int, str]] = []
+    sites: list[Site] = []
     attempts = 0
     while len(sites) < wanted and names and attempts < 20 * (wanted + 1):
         attempts += 1
@@ -138,22 +140,5 @@ def punctuate(doc: str | Degraded, seed: Seed, rate: float = 0.01) -> Degraded:
             continue
         taken.append((site[0], site[1]))
         sites.append(site)
-    return _rebuild(degraded, sites)
-
-
-def _rebuild(degraded: Degraded, sites: list[tuple[int, int, str]]) -> Degraded:
-    text = degraded.text
-    events: list[tuple[int, int, str, str, Label]] = [
-        (s.start, s.end, text[s.start : s.end], s.original, s.label) for s in degraded.spans
-    ]
     mt: Label = "mt"
-    events.extend((start, end, new, text[start:end], mt) for start, end, new in sites)
-    events.sort()
-    builder = Builder()
-    cursor = 0
-    for start, end, new, original, label in events:
-        builder.keep(text[cursor:start])
-        builder.replace(new, original, label)
-        cursor = end
-    builder.keep(text[cursor:])
-    return builder.build()
+    return merge(degraded, [(start, end, new, text[start:end], mt) for start, end, new in sites])

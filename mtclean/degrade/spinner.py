@@ -22,7 +22,7 @@ import random
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from mtclean.degrade.base import Builder, Degraded, Seed, make_rng
 from mtclean.degrade.function_words import FUNCTION_REPLACEMENTS, MAX_FUNCTION_WORDS, STOPWORDS
@@ -45,10 +45,31 @@ _PLACEHOLDERS = frozenset(
 _POS_UPOS: dict[str, Upos] = {v: k for k, v in THESAURUS_POS.items()}
 
 
+class SynonymEntry(Protocol):
+    """One thesaurus entry, as the spinner reads it (``mtclean.thesaurus.ThesaurusEntry`` fits)."""
+
+    @property
+    def lemma(self) -> str: ...
+
+    @property
+    def pos(self) -> str: ...
+
+
 class SynonymSource(Protocol):
     """What the spinner needs from a thesaurus (``mtclean.thesaurus.Thesaurus`` fits)."""
 
-    def synonyms(self, lemma: str, pos: str | None = None) -> tuple[str, ...]: ...
+    def synonyms(self, lemma: str, pos: str) -> tuple[str, ...]: ...
+
+    def entries(self) -> Iterable[SynonymEntry]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DictEntry:
+    """An entry of a :class:`DictThesaurus`."""
+
+    lemma: str
+    pos: str
+    synonyms: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,17 +78,11 @@ class DictThesaurus:
 
     table: Mapping[tuple[str, str], tuple[str, ...]]
 
-    def synonyms(self, lemma: str, pos: str | None = None) -> tuple[str, ...]:
-        if pos is not None:
-            return tuple(self.table.get((lemma, pos), ()))
-        out: list[str] = []
-        for (key, _), syns in self.table.items():
-            if key == lemma:
-                out.extend(s for s in syns if s not in out)
-        return tuple(out)
+    def synonyms(self, lemma: str, pos: str) -> tuple[str, ...]:
+        return tuple(self.table.get((lemma, pos), ()))
 
-    def entries(self) -> Iterable[tuple[str, str, tuple[str, ...]]]:
-        return ((lemma, pos, syns) for (lemma, pos), syns in self.table.items())
+    def entries(self) -> Iterable[DictEntry]:
+        return (DictEntry(lemma, pos, syns) for (lemma, pos), syns in self.table.items())
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,9 +186,8 @@ class Spinner:
         if self._phrase_index is not None:
             return self._phrase_index
         index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        entries = getattr(self.thesaurus, "entries", None)
-        for entry in entries() if callable(entries) else ():
-            lemma, pos = _entry_key(entry)
+        for entry in self.thesaurus.entries():
+            lemma, pos = entry.lemma, entry.pos
             words = tuple(lemma.split(" "))
             if not 2 <= len(words) <= 4 or lemma != lemma.lower() or not lemma.isascii():
                 continue
@@ -205,7 +219,7 @@ class Spinner:
                 word_slot = self._word_slot(tokens, i)
                 if word_slot is not None:
                     slots.append(word_slot)
-        result = (tuple(slots), sum(1 for _ in WORD_RE.finditer(text)))
+        result = (tuple(slots), len(tokens))  # one token per WORD_RE match
         self._cache[text] = result
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
@@ -236,9 +250,10 @@ class Spinner:
     ) -> list[Slot]:
         index = self._phrases()
         first = tokens[i]
+        verbs = [r for r in readings(first.lower) if r.upos == "VERB"]
+        verb = verbs[0] if verbs else None
         # Ordered, not a set: slot order feeds the seeded draw, so it must not depend on hashing.
-        verb_lemmas = [r.lemma for r in readings(first.lower) if r.upos == "VERB"]
-        keys = list(dict.fromkeys([first.lower, *verb_lemmas]))
+        keys = list(dict.fromkeys([first.lower, *(r.lemma for r in verbs)]))
         slots: list[Slot] = []
         for key in keys:
             for words, pos in index.get(key, ()):
@@ -252,7 +267,6 @@ class Spinner:
                 upos = _POS_UPOS[pos]
                 tag = "RB" if upos == "ADV" else "JJ" if upos == "ADJ" else "NN"
                 if upos == "VERB":
-                    verb = next((r for r in readings(first.lower) if r.upos == "VERB"), None)
                     if first.lower != words[0] and (verb is None or verb.lemma != words[0]):
                         continue
                     found = (
@@ -276,7 +290,10 @@ class Spinner:
     def _word_slot(self, tokens: Sequence[_Token], i: int) -> Slot | None:
         token = tokens[i]
         every = readings(token.lower)
-        if not any(self.synonym_lemmas(r.lemma, THESAURUS_POS[r.upos]) for r in every):
+        # choose among all readings: when context says VERB and only the noun has synonyms,
+        # substituting the noun's synonym would not read naturally, so the word is skipped
+        usable = tuple(r for r in every if self.synonym_lemmas(r.lemma, THESAURUS_POS[r.upos]))
+        if not usable:
             return None
         nxt = tokens[i + 1] if i + 1 < len(tokens) and _contiguous(tokens[i : i + 2]) else None
         nxt_content = (
@@ -284,9 +301,6 @@ class Spinner:
             and nxt.lower not in STOPWORDS
             and any(r.upos == "NOUN" for r in readings(nxt.lower))
         )
-        # choose among all readings: when context says VERB and only the noun has synonyms,
-        # substituting the noun's synonym would not read naturally, so the word is skipped
-        usable = tuple(r for r in every if self.synonym_lemmas(r.lemma, THESAURUS_POS[r.upos]))
         reading = choose_reading(
             every, _prev(tokens, i, 1), nxt.lower if nxt else "", nxt_content, usable
         )
@@ -360,12 +374,6 @@ def _plausible(words: Sequence[str]) -> bool:
     if len(words) == 1 and len(words[0]) < 3:
         return False
     return all(any(c in "aeiouy" for c in w) for w in words)
-
-
-def _entry_key(entry: Any) -> tuple[str, str]:
-    if isinstance(entry, tuple):
-        return str(entry[0]), str(entry[1])
-    return str(entry.lemma), str(entry.pos)
 
 
 def _contiguous(run: Sequence[_Token]) -> bool:

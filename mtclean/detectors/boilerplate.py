@@ -519,7 +519,8 @@ def classify_line(line: Line, first_line: bool) -> Verdict | None:
         return Verdict(0.9, "separator", contextual=True)
     if not line.words:
         return None
-    if url_share(stripped) >= 0.95:
+    links = url_share(stripped)
+    if links >= 0.95:
         return Verdict(0.9, "link_line", contextual=True)
     reason = match_cms_phrase(line)
     if reason is not None:
@@ -535,7 +536,7 @@ def classify_line(line: Line, first_line: bool) -> Verdict | None:
         return Verdict(0.85, "source_tag", contextual=True)
     if is_byline(line):
         return Verdict(0.85, "byline", contextual=True)
-    if url_share(stripped) >= 0.5 and not line.ends_sentence:
+    if links >= 0.5 and not line.ends_sentence:
         return Verdict(0.85, "link_line", contextual=True)
     if is_widget_line(line):
         return Verdict(0.9, "widget_words", contextual=True)
@@ -636,7 +637,7 @@ def _glue_spans(line: Line, text: str) -> list[tuple[int, int]]:
 class BoilerplateDetector:
     """Finds scraper boilerplate lines and glued documents in plain text (see module docs)."""
 
-    name: ClassVar[str] = "boilerplate"
+    name: ClassVar[str] = SOURCE
 
     def __init__(
         self,
@@ -709,8 +710,8 @@ class BoilerplateDetector:
                 continue
             if line.norm in titles:
                 continue
-            repeated = counts[line.norm] >= 2 and not line.ends_sentence
-            if repeated and line.words <= 12 and not is_good_paragraph(line):
+            # a repeated short line without a sentence end is never a good paragraph
+            if counts[line.norm] >= 2 and not line.ends_sentence and line.words <= 12:
                 labels.pending[index] = Verdict(0.85, "repeated_line", contextual=True)
         for run in menu_runs(lines):
             for index in run:
@@ -797,7 +798,6 @@ class BoilerplateDetector:
         spans: list[Span] = []
         kept_before = False
         previous_end = 0
-        last_kept_pos = max((pos for pos, i in enumerate(content) if i not in removed), default=-1)
         for pos, index in enumerate(content):
             line = lines[index]
             verdict = labels.final.get(index)
@@ -815,7 +815,7 @@ class BoilerplateDetector:
                 previous_end = end
                 continue
             end = line.end
-            if pos > last_kept_pos and pos == len(content) - 1:  # tail: take trailing blanks
+            if pos == len(content) - 1:  # tail: take trailing blanks
                 end = len(text) - 1 if text.endswith("\n") and line.end < len(text) else len(text)
             spans.append(self._span(previous_end, end, verdict, ""))
             previous_end = end

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -134,31 +135,39 @@ def normalize_char(char: str) -> str:
     return lowered if len(lowered) == 1 else lowered[0]
 
 
+class _Fold(dict[int, str]):
+    """``str.translate`` table of :func:`normalize_char`, filled on first use of a character."""
+
+    def __missing__(self, code: int) -> str:
+        folded = normalize_char(chr(code))
+        self[code] = folded
+        return folded
+
+
+_FOLD = _Fold()
+# Whitespace runs other than one plain space (which the matching copy keeps as it is).
+_WHITESPACE_RUN = re.compile(r"[^\S ]\s*|\s{2,}")
+
+
 def normalize(text: str) -> tuple[str, list[int]]:
     """The matching copy of ``text`` and, per copy position, its offset in ``text``.
 
     Whitespace runs with at most one line break become one space; longer runs (paragraph
     breaks) become one ``PARAGRAPH_BREAK``, which no phrase contains.
     """
-    chars: list[str] = []
+    folded = text.translate(_FOLD)  # one character per character: offsets do not move
+    parts: list[str] = []
     positions: list[int] = []
-    i, n = 0, len(text)
-    while i < n:
-        char = text[i]
-        if char.isspace():
-            j = i
-            newlines = 0
-            while j < n and text[j].isspace():
-                newlines += text[j] == "\n"
-                j += 1
-            chars.append(PARAGRAPH_BREAK if newlines > 1 else " ")
-            positions.append(i)
-            i = j
-            continue
-        chars.append(normalize_char(char))
-        positions.append(i)
-        i += 1
-    return "".join(chars), positions
+    cursor = 0
+    for run in _WHITESPACE_RUN.finditer(folded):
+        parts.append(folded[cursor : run.start()])
+        positions.extend(range(cursor, run.start()))
+        parts.append(PARAGRAPH_BREAK if text.count("\n", run.start(), run.end()) > 1 else " ")
+        positions.append(run.start())
+        cursor = run.end()
+    parts.append(folded[cursor:])
+    positions.extend(range(cursor, len(folded)))
+    return "".join(parts), positions
 
 
 def normalize_phrase(phrase: str) -> str:
@@ -339,9 +348,6 @@ class LexiconDetector:
             chosen.extend(read_lexicon(Path(path)))
         chosen.extend(entries or ())
         self.matcher = LexiconMatcher.build(chosen)
-
-    def find(self, text: str) -> list[Match]:
-        return self.matcher.find(text)
 
     def detect(self, doc: Document) -> Detection:
         spans = tuple(match_to_span(doc.text, m) for m in self.matcher.find(doc.text))

@@ -15,12 +15,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
+from mtclean.paths import REPO
 from mtclean.records import Detection, Document, Span
 
 logger = logging.getLogger(__name__)
 
 MODEL_DIR_ENV = "MTCLEAN_MODEL_DIR"
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "models"
+DEFAULT_MODEL_DIR = REPO / "models"
 
 
 def model_dir() -> Path:

@@ -91,15 +91,15 @@ def load_gold(path: str | Path) -> dict[str, list[GoldSpan]]:
         return parse_gold_lines(handle)
 
 
-def restore(text: str, spans: Sequence[GoldSpan], severities: Sequence[Severity] = ("req",)) -> str:
-    """Replace every span of the given severities that has a canonical form by that form.
+def restore(text: str, spans: Sequence[GoldSpan]) -> str:
+    """Replace every ``req`` span that has a canonical form by that form.
 
-    Spans with ``canonical=None`` are left as they are. Spans must not overlap.
+    ``opt`` spans and spans with ``canonical=None`` are left as they are. Spans must not overlap.
     """
     out: list[str] = []
     position = 0
     for span in sorted(spans, key=lambda s: (s.start, s.end)):
-        if span.severity not in severities or span.canonical is None:
+        if span.severity != "req" or span.canonical is None:
             continue
         if span.start < position:
             raise ValueError(f"overlapping gold spans at [{span.start}, {span.end})")

@@ -150,13 +150,12 @@ def _summary(parts: Mapping[str, Any]) -> list[str]:
     systems: list[str] = []
     rows: list[list[str]] = []
     for name, part in parts.items():
+        systems = systems or _systems(part)
         if part["kind"] != "gold":
-            systems = systems or _systems(part)
             flags = part["systems"]
             cells = [f"{flags[s]['false_flags_per_1000_words']:.2f} per 1k words" for s in systems]
             rows.append([name, "clean text", *cells])
             continue
-        systems = systems or _systems(part)
         for label in LABELS:
             gold = part.get("gold_spans", {}).get(label, {"req": 0})
             if gold["req"] == 0:

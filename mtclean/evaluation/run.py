@@ -35,7 +35,6 @@ import logging
 import platform
 import random
 import shlex
-import shutil
 import subprocess
 import sys
 import time
@@ -50,6 +49,8 @@ from mtclean.batch import progress
 from mtclean.cleaner import Cleaner
 from mtclean.config import CleanerConfig
 from mtclean.corpora import detokenize, read_jsonl
+from mtclean.degrade.boilerplate import BENCHMARK_DIR
+from mtclean.degrade.roundtrip import apertium_available
 from mtclean.detectors.model import MODEL_DIR_ENV, model_dir
 from mtclean.evaluation.gate import BaselineLoweringError, GateResult, check, updated_baseline
 from mtclean.evaluation.gold import GoldSpan, load_gold, restore
@@ -62,21 +63,20 @@ from mtclean.evaluation.metrics import (
     word_count,
 )
 from mtclean.evaluation.report import render_markdown
-from mtclean.evaluation.siblings import SiblingSupport, compare_with_siblings
+from mtclean.evaluation.siblings import SiblingComparison, SiblingSupport, sibling_support
 from mtclean.model.data import (
+    HELD_OUT_BBC,
     HELD_OUT_MLQE,
     MLQE_DOC_SENTENCES,
     MLQE_SENTENCE_SEP,
     MlqeDocument,
     mlqe_documents,
 )
-from mtclean.paths import default_data_dir
+from mtclean.paths import DEFAULT_BASELINE, REPO, default_data_dir
 from mtclean.records import LABELS, CleanResult, Span
 
 logger = logging.getLogger(__name__)
 
-REPO = Path(__file__).resolve().parents[2]
-DEFAULT_BASELINE = REPO / "benchmarks" / "baseline.json"
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 SYNTHETIC_NOTE = (
     "The synthetic parts are generated on the fly from held-out text (BBC `tech`, MLQE-PE "
@@ -100,17 +100,16 @@ PartKind = Literal["gold", "clean"]
 
 @dataclass(frozen=True, slots=True)
 class SeedRoles:
-    """Which seed is which: the spun article, its clean siblings, the clean-body sources."""
+    """Which seed is which: the spun article and its clean siblings (whose bodies are also the
+    ``clean_seed_bodies`` part)."""
 
     degraded: str
     siblings: tuple[str, ...]
-    clean_bodies: tuple[str, ...]
 
 
 SEED_ROLES = SeedRoles(
     degraded="003_b922d01c8accb03d.txt",
     siblings=("000_91c3d4301d021a5a.txt", "001_8eb623820132897e.txt"),
-    clean_bodies=("000_91c3d4301d021a5a.txt", "001_8eb623820132897e.txt"),
 )
 
 
@@ -243,7 +242,7 @@ def missing_modules(names: Sequence[str]) -> list[str]:
 
 def apertium_pairs() -> set[str] | None:
     """Installed Apertium modes (``eng-spa`` ...), or None when ``apertium`` is not on PATH."""
-    if shutil.which("apertium") is None:
+    if not apertium_available():
         return None
     try:
         listed = subprocess.run(
@@ -270,24 +269,25 @@ class Environment:
 
 BBC_FILE = "bbc_news/articles.jsonl"
 MLQE_FILE = "mlqe_pe/mt_postedit.jsonl"
-BENCHMARK_FILE = "article_extraction_benchmark/ground-truth.json"
+BENCHMARK_FILE = f"{BENCHMARK_DIR}/ground-truth.json"
 DATA_FILES = (BBC_FILE, MLQE_FILE, BENCHMARK_FILE)
 FILE_HINTS = {
     BBC_FILE: "put the BBC News dataset (articles.jsonl: id, category, title, text) in "
     "{data}/bbc_news/",
     MLQE_FILE: "put MLQE-PE (mt_postedit.jsonl: src, mt, pe, hter, lp, split) in {data}/mlqe_pe/",
     BENCHMARK_FILE: "put scrapinghub/article-extraction-benchmark (html/*.html.gz and "
-    "ground-truth.json) in {data}/article_extraction_benchmark/",
+    "ground-truth.json) in {data}/" + BENCHMARK_DIR + "/",
 }
 SPIN_MODULES = ("lemminflect", "wordfreq")
 HARVEST_MODULES = ("html_text",)
 TEXT_MODULES = ("jiwer", "sacrebleu")
+PLOT_MODULES = ("matplotlib",)
 
 
 def probe_environment(data_dir: Path) -> Environment:
     """Look at the disk and PATH once (the I/O side of the requirement checks)."""
     modes = apertium_pairs()
-    needed = (*SPIN_MODULES, *HARVEST_MODULES, *TEXT_MODULES, "matplotlib")
+    needed = (*SPIN_MODULES, *HARVEST_MODULES, *TEXT_MODULES, *PLOT_MODULES)
     return Environment(
         data_dir=data_dir,
         data_dir_exists=data_dir.is_dir(),
@@ -316,10 +316,15 @@ def missing_for(
     return None
 
 
+def apertium_modes(pivot: str) -> tuple[str, str]:
+    """The two Apertium modes a round trip through ``pivot`` needs (``eng-spa``, ``spa-eng``)."""
+    return f"eng-{pivot}", f"{pivot}-eng"
+
+
 def missing_apertium(part: str, pivot: str, env: Environment) -> Skip | None:
     if env.apertium_modes is None:
         return Skip(part, "the apertium program is not on PATH", APERTIUM_HINT)
-    lacking = [m for m in (f"eng-{pivot}", f"{pivot}-eng") if m not in env.apertium_modes]
+    lacking = [m for m in apertium_modes(pivot) if m not in env.apertium_modes]
     if lacking:
         return Skip(
             part,
@@ -327,6 +332,9 @@ def missing_apertium(part: str, pivot: str, env: Environment) -> Skip | None:
             f"apt-get install apertium-eng-{pivot}",
         )
     return None
+
+
+PIVOT_MODES = tuple(mode for pivot, _ in PIVOT_PARTS for mode in apertium_modes(pivot))
 
 
 # --- the optional model system -------------------------------------------------------------
@@ -447,7 +455,7 @@ def doc_rng(seed: int, part: str, doc_id: str) -> random.Random:
     return random.Random(f"{seed}:{part}:{doc_id}")
 
 
-def seed_parts(seeds_dir: Path, gold_path: Path, roles: SeedRoles = SEED_ROLES) -> list[Part]:
+def seed_parts(seeds_dir: Path, gold_path: Path) -> list[Part]:
     """The seeds with their gold, and the siblings' bodies (text minus gold boilerplate)."""
     gold = load_gold(gold_path)
     docs: list[EvalDoc] = []
@@ -455,7 +463,7 @@ def seed_parts(seeds_dir: Path, gold_path: Path, roles: SeedRoles = SEED_ROLES) 
     for doc_id, spans in gold.items():
         text = read_text(seeds_dir / doc_id)
         docs.append(EvalDoc(doc_id, text, restore(text, spans), tuple(spans)))
-        if doc_id in roles.clean_bodies:
+        if doc_id in SEED_ROLES.siblings:
             body = restore(text, [s for s in spans if s.label == "boilerplate"])
             bodies.append(EvalDoc(doc_id, body, body))
     return [
@@ -473,29 +481,38 @@ def load_bbc_tech(path: Path, limit: int | None) -> list[tuple[str, str]]:
     """(id, text) of the held-out BBC ``tech`` articles, in file order."""
     rows: list[tuple[str, str]] = []
     for record in read_jsonl(path):
-        if record.get("category") == "tech" and str(record.get("text", "")).strip():
+        if record.get("category") == HELD_OUT_BBC and str(record.get("text", "")).strip():
             rows.append((str(record["id"]), str(record["text"])))
             if limit is not None and len(rows) >= limit:
                 break
     return rows
 
 
-def load_mlqe_docs(path: Path, limit: int | None, seed: int) -> list[tuple[str, str]]:
-    """MLQE-PE ``test20`` post-edits (detokenised), shuffled by seed, in short documents."""
-    sentences = [detokenize(str(r["pe"])) for r in read_jsonl(path) if r.get("split") == "test20"]
+def read_mlqe_test20(path: Path) -> list[dict[str, Any]]:
+    """The held-out MLQE-PE ``test20`` rows, in file order (read once, shared by both parts)."""
+    return [r for r in read_jsonl(path) if r.get("split") == HELD_OUT_MLQE]
+
+
+def mlqe_docs(
+    rows: Sequence[Mapping[str, Any]], limit: int | None, seed: int
+) -> list[tuple[str, str]]:
+    """``test20`` post-edits (detokenised), shuffled by seed, in short documents."""
+    sentences = [detokenize(str(r["pe"])) for r in rows]
     random.Random(f"{seed}:mlqe").shuffle(sentences)
     size = MLQE_DOC_SENTENCES
     docs = [
-        (f"mlqe-test20-{i // size:04d}", MLQE_SENTENCE_SEP.join(sentences[i : i + size]))
+        (f"mlqe-{HELD_OUT_MLQE}-{i // size:04d}", MLQE_SENTENCE_SEP.join(sentences[i : i + size]))
         for i in range(0, len(sentences) - size + 1, size)
     ]
     return docs if limit is None else docs[:limit]
 
 
-def load_mlqe_mt_docs(path: Path, limit: int | None, seed: int) -> list[MlqeDocument]:
-    """MLQE-PE ``test20`` MT output against its post-edit, in documents of consecutive sentences
+def mlqe_mt_docs(
+    rows: Sequence[Mapping[str, Any]], limit: int | None, seed: int
+) -> list[MlqeDocument]:
+    """``test20`` rows' MT output against its post-edit, in documents of consecutive sentences
     per language pair (:func:`mtclean.model.data.mlqe_documents`), shuffled by seed."""
-    docs = mlqe_documents(r for r in read_jsonl(path) if r.get("split") == HELD_OUT_MLQE)
+    docs = mlqe_documents(rows)
     random.Random(f"{seed}:mlqe_real_mt").shuffle(docs)
     return docs if limit is None else docs[:limit]
 
@@ -685,17 +702,14 @@ def score_clean_part(part: Part, results: Sequence[CleanResult]) -> dict[str, An
     flags = false_flags(texts, spans)
     per_label = Counter(s.label for r in results for s in r.spans)
     edits = sum(len(r.edits) for r in results)
+    per_1000 = {label: safe_ratio(1000.0 * per_label[label], flags.words) for label in LABELS}
     return {
         "words": flags.words,
         "false_flags": flags.flags,
         "false_flags_per_1000_words": flags.per_1000_words,
         "spans_per_label": {label: per_label[label] for label in LABELS},
-        "flags_per_1000_words": {
-            label: safe_ratio(1000.0 * per_label[label], flags.words) for label in LABELS
-        },
-        "boilerplate_flags_per_1000_words": safe_ratio(
-            1000.0 * per_label["boilerplate"], flags.words
-        ),
+        "flags_per_1000_words": per_1000,
+        "boilerplate_flags_per_1000_words": per_1000["boilerplate"],
         "edits": edits,
         "edits_per_1000_words": safe_ratio(1000.0 * edits, flags.words),
         "documents_changed": sum(
@@ -704,18 +718,24 @@ def score_clean_part(part: Part, results: Sequence[CleanResult]) -> dict[str, An
     }
 
 
-def support_record(support: SiblingSupport, top: int = 15) -> dict[str, Any]:
+UNSUPPORTED_TERMS_SHOWN = 15
+
+
+def support_record(support: SiblingSupport) -> dict[str, Any]:
     return {
         "content_word_support": support.content_word_support,
         "term_support": support.term_support,
         "content_words": support.content_words,
         "terms": support.terms,
-        "unsupported_terms": [[t, n] for t, n in support.unsupported_terms[:top]],
+        "unsupported_terms": [
+            [t, n] for t, n in support.unsupported_terms[:UNSUPPORTED_TERMS_SHOWN]
+        ],
     }
 
 
-def sibling_record(before: str, after: str, siblings: Sequence[str]) -> dict[str, Any]:
-    comparison = compare_with_siblings(before, after, siblings)
+def sibling_record(before: SiblingSupport, after: str, siblings: Sequence[str]) -> dict[str, Any]:
+    """``before``: the degraded text's support (the same for every system, computed once)."""
+    comparison = SiblingComparison(before, sibling_support(after, siblings))
     return {
         "before": support_record(comparison.before),
         "after": support_record(comparison.after),
@@ -849,7 +869,7 @@ def build_parts(settings: Settings, env: Environment, seeds_dir: Path) -> _Colle
     def _boilerplate() -> list[Part]:
         from mtclean.degrade import harvest_boilerplate
 
-        lines = harvest_boilerplate(data / "article_extraction_benchmark")
+        lines = harvest_boilerplate(data / BENCHMARK_DIR)
         return boilerplate_parts(articles, lines, settings.seed)
 
     collector.add(
@@ -860,23 +880,23 @@ def build_parts(settings: Settings, env: Environment, seeds_dir: Path) -> _Colle
     collector.add(("clean_bbc",), bbc_skip, lambda: [clean_bbc_part(articles)])
 
     mlqe_skip = missing_for("mlqe", env, files=(MLQE_FILE,))
-    mlqe_docs: list[tuple[str, str]] = []
+    test20: list[dict[str, Any]] = []
+    post_edits: list[tuple[str, str]] = []
     if mlqe_skip is None:
-        mlqe_docs = load_mlqe_docs(data / MLQE_FILE, settings.mlqe_docs, settings.seed)
+        test20 = read_mlqe_test20(data / MLQE_FILE)
+        post_edits = mlqe_docs(test20, settings.mlqe_docs, settings.seed)
     for pivot, language in PIVOT_PARTS:
         collector.add(
             (f"mlqe_mt_{pivot}",),
             mlqe_skip or missing_apertium(f"mlqe_mt_{pivot}", pivot, env),
             lambda p=pivot, lang=language: [  # type: ignore[misc]
-                roundtrip_part(mlqe_docs, p, lang, settings.seed)
+                roundtrip_part(post_edits, p, lang, settings.seed)
             ],
         )
     collector.add(
         ("mlqe_real_mt",),
         mlqe_skip,
-        lambda: [
-            real_mt_part(load_mlqe_mt_docs(data / MLQE_FILE, settings.mlqe_docs, settings.seed))
-        ],
+        lambda: [real_mt_part(mlqe_mt_docs(test20, settings.mlqe_docs, settings.seed))],
     )
     return collector
 
@@ -917,24 +937,24 @@ def evaluate_parts(
 
 
 def sibling_section(
-    parts: Sequence[Part],
-    raw: Mapping[str, Mapping[str, Sequence[CleanResult]]],
-    roles: SeedRoles = SEED_ROLES,
+    parts: Sequence[Part], raw: Mapping[str, Mapping[str, Sequence[CleanResult]]]
 ) -> dict[str, Any] | None:
     """The spun seed against its clean siblings, before and after each system."""
     seeds = next((p for p in parts if p.name == "seeds"), None)
     if seeds is None:
         return None
+    roles = SEED_ROLES
     index = {doc.id: i for i, doc in enumerate(seeds.docs)}
     if roles.degraded not in index or any(s not in index for s in roles.siblings):
         return None
     degraded = seeds.docs[index[roles.degraded]].text
     siblings = [seeds.docs[index[s]].text for s in roles.siblings]
+    before = sibling_support(degraded, siblings)
     return {
         "degraded": roles.degraded,
         "siblings": list(roles.siblings),
         "systems": {
-            name: sibling_record(degraded, results[index[roles.degraded]].text, siblings)
+            name: sibling_record(before, results[index[roles.degraded]].text, siblings)
             for name, results in raw["seeds"].items()
         },
     }
@@ -957,9 +977,7 @@ def environment_record(env: Environment) -> dict[str, Any]:
         "missing_python_packages": sorted(env.missing_modules),
         "apertium": None
         if env.apertium_modes is None
-        else sorted(
-            m for m in env.apertium_modes if m in ("eng-spa", "spa-eng", "eng-cat", "cat-eng")
-        ),
+        else sorted(m for m in env.apertium_modes if m in PIVOT_MODES),
         "python": platform.python_version(),
         "platform": platform.platform(),
     }
@@ -974,13 +992,15 @@ def run_evaluation(options: Options) -> dict[str, Any]:
     env = probe_environment(data_dir)
     collector = build_parts(settings, env, options.seeds_dir)
     skipped = list(collector.skipped)
-    text_metrics = not any(m in env.missing_modules for m in TEXT_MODULES)
-    if not text_metrics:
-        skipped.append(
-            Skip("text-metrics", "jiwer/sacrebleu not installed (WER, chrF)", EVAL_EXTRAS_HINT)
-        )
+    text_skip = missing_for("text-metrics", env, modules=TEXT_MODULES)
+    text_metrics = text_skip is None
+    if text_skip is not None:
+        skipped.append(text_skip)
     systems, system_skips, load_timings = load_systems(SYSTEMS, options.model)
     skipped += system_skips
+    plots_skip = missing_for("plots", env, modules=PLOT_MODULES) if options.plots else None
+    if plots_skip is not None:  # evaluate_and_write draws the plots only without this skip
+        skipped.append(plots_skip)
     for skip in skipped:
         logger.info("%s", skip.describe())
     parts_record, raw, run_timings = evaluate_parts(
@@ -988,8 +1008,8 @@ def run_evaluation(options: Options) -> dict[str, Any]:
     )
     resources = file_hashes(RESOURCES)
     models = file_hashes(model_dir())
-    mtclean_cleaner = next(s for spec, s in systems if spec.name == "mtclean")
-    detectors = [d.name for d in getattr(mtclean_cleaner, "detectors", ())]
+    system_records = [system_record(spec, system) for spec, system in systems]
+    detectors = next(r["detectors"] for r in system_records if r["name"] == "mtclean")
     return {
         "mtclean_version": __version__,
         "command": shlex.join(options.command),
@@ -1010,7 +1030,7 @@ def run_evaluation(options: Options) -> dict[str, Any]:
             "models_hash": combined_hash(models) if models else None,
         },
         "environment": environment_record(env),
-        "systems": [system_record(spec, system) for spec, system in systems],
+        "systems": system_records,
         "not_requested": [
             {"name": s.name, "description": s.description, "option": "--model"}
             for s in SYSTEMS
@@ -1102,15 +1122,10 @@ def evaluate_and_write(options: Options) -> Outcome:
         except BaselineLoweringError as error:
             errors.append(str(error))
     options.out.mkdir(parents=True, exist_ok=True)
-    if options.plots:
-        if "matplotlib" in report["environment"]["missing_python_packages"]:
-            report["skipped"].append(
-                Skip("plots", "matplotlib not installed", EVAL_EXTRAS_HINT).to_json()
-            )
-        else:
-            from mtclean.evaluation.plots import write_plots
+    if options.plots and not any(s["part"] == "plots" for s in report["skipped"]):
+        from mtclean.evaluation.plots import write_plots
 
-            report["plots"] = write_plots(report, options.out)
+        report["plots"] = write_plots(report, options.out)
     written = [options.out / name for name in report.get("plots", [])]
     write_json(options.out / "report.json", report)
     (options.out / "report.md").write_text(

@@ -26,8 +26,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from mtclean.corpora import detokenize
-from mtclean.degrade.base import Degraded
-from mtclean.degrade.roundtrip import align_sentence
+from mtclean.degrade.base import Degraded, concat
+from mtclean.degrade.roundtrip import align_sentence, roundtrip_documents
 
 N_FOLDS = 4
 DEV_SHARE = 0.1
@@ -133,8 +133,6 @@ def mlqe_documents(rows: Iterable[Mapping[str, Any]]) -> list[MlqeDocument]:
 def mt_document(pairs: Sequence[tuple[str, str]]) -> Degraded:
     """Sentences of MT output, one per line, with ``mt`` spans where they differ from the
     post-edit (difflib on tokens, see :func:`mtclean.degrade.roundtrip.align_sentence`)."""
-    from mtclean.degrade.base import concat
-
     parts: list[str | Degraded] = []
     for index, (pe, mt) in enumerate(pairs):
         if index:
@@ -145,8 +143,6 @@ def mt_document(pairs: Sequence[tuple[str, str]]) -> Degraded:
 
 def roundtrip_records(clean: Sequence[Record], seed: int) -> list[Record]:
     """Apertium round trips (pivot drawn per document) of the given clean records."""
-    from mtclean.degrade.roundtrip import roundtrip_documents
-
     degraded = roundtrip_documents([r["clean"] for r in clean], seed)
     return [
         {**r, "id": r["id"] + "-rt", "kind": "apertium", "text": d.text, "spans": spans_json(d)}

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mtclean.degrade.function_words import STOPWORDS
-from mtclean.degrade.text import WORD_RE, sentences
+from mtclean.degrade.text import WORD_RE, Piece, sentences, words
 
 if TYPE_CHECKING:
     import numpy as np
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 BOUNDARY = "<s>"
 MIN_NGRAM_COUNT = 2  # bigrams seen fewer times are dropped (same rule at training and run time)
 MAX_SOURCES = 12  # candidate original lemmas per word, most frequent first
+NEIGHBOURS = 2  # words either side whose features the trees read too
 
 FEATURE_NAMES: tuple[str, ...] = (
     "case_lower",
@@ -63,17 +64,9 @@ FEATURE_NAMES: tuple[str, ...] = (
 N_FEATURES = len(FEATURE_NAMES)
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
-    """One word of a text: ``text[start:end]``."""
-
-    start: int
-    end: int
-    text: str
-
-
-def tokenize(text: str) -> list[Word]:
-    return [Word(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(text)]
+# A word is a ``WORD_RE`` match, ``text[start:end]``: the degrade package's pieces and words.
+Word = Piece
+tokenize = words
 
 
 def context_chunks(text: str, words: Sequence[Word] | None = None) -> list[list[int]]:
@@ -341,8 +334,9 @@ class FeatureExtractor:
         return words, out
 
 
-LABEL_IDS: dict[str, int] = {"O": 0, "spun": 1, "mt": 2}
 ID_LABELS: tuple[str, ...] = ("O", "spun", "mt")
+LABEL_IDS: dict[str, int] = {label: i for i, label in enumerate(ID_LABELS)}
+N_LABELS = len(ID_LABELS)
 
 
 def word_labels(words: Sequence[Word], spans: Iterable[Mapping[str, object]]) -> list[int]:
@@ -360,3 +354,16 @@ def word_labels(words: Sequence[Word], spans: Iterable[Mapping[str, object]]) ->
                 break
             k += 1
     return labels
+
+
+def with_neighbours(
+    features: npt.NDArray[np.float32], width: int = NEIGHBOURS
+) -> npt.NDArray[np.float32]:
+    """Each word's features next to those of ``width`` words either side (zeros at the ends)."""
+    import numpy as np
+
+    n, f = features.shape
+    padded = np.zeros((n + 2 * width, f), dtype=np.float32)
+    padded[width : width + n] = features
+    parts = [padded[width + shift : width + shift + n] for shift in range(-width, width + 1)]
+    return np.concatenate(parts, axis=1)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mtclean.model.features import N_LABELS
+
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
@@ -18,7 +20,10 @@ if TYPE_CHECKING:
 MAX_TOKENS = 126  # sub-tokens per window, without [CLS]/[SEP]
 STRIDE = 96  # window step at inference: windows overlap by MAX_TOKENS - STRIDE
 FEATURE_DIM = 64
-N_LABELS = 3
+BATCH_SIZE = 32  # windows per forward pass when scoring
+# The word-embedding table (half the backbone) stays frozen in training: the shipped weights
+# then hold only what training changed, and the backbone package supplies the rest.
+FROZEN: tuple[str, ...] = ("encoder.embeddings.word_embeddings.weight",)
 
 
 def backbone_path() -> Path:
@@ -159,4 +164,38 @@ def collate(
     }
     if labels is not None:
         out["labels"] = target
+    return out
+
+
+def window_probs(
+    model: Any,
+    items: Sequence[tuple[Sequence[Window], npt.NDArray[np.float32]]],
+    cls_id: int,
+    sep_id: int,
+    batch_size: int = BATCH_SIZE,
+) -> list[npt.NDArray[np.float32]]:
+    """Label probabilities per word of each text, given as ``(windows, feature matrix)``: the
+    softmax averaged over the windows a word starts in; a word in none gets (1, 0, 0).
+    Windows are batched shortest first (less padding)."""
+    import numpy as np
+    import torch
+
+    sums = [np.zeros((len(feats), N_LABELS), dtype=np.float32) for _, feats in items]
+    counts = [np.zeros(len(feats), dtype=np.float32) for _, feats in items]
+    flat = [(d, win) for d, (wins, _) in enumerate(items) for win in wins]
+    flat.sort(key=lambda pair: len(pair[1].input_ids))
+    with torch.inference_mode():
+        for begin in range(0, len(flat), batch_size):
+            chunk = flat[begin : begin + batch_size]
+            batch = collate([w for _, w in chunk], [items[d][1] for d, _ in chunk], cls_id, sep_id)
+            probs = torch.softmax(model(**batch).float(), dim=-1).numpy()
+            for k, (d, win) in enumerate(chunk):
+                ids = list(win.word_ids)
+                sums[d][ids] += probs[k, : len(ids)]
+                counts[d][ids] += 1.0
+    out: list[npt.NDArray[np.float32]] = []
+    for s, c in zip(sums, counts, strict=True):
+        p = s / np.maximum(c, 1.0)[:, None]
+        p[c == 0] = (1.0, 0.0, 0.0)
+        out.append(p.astype(np.float32))
     return out

@@ -4,11 +4,13 @@ cross-fitted by fold, per-word matrices, calibration and threshold choice."""
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mtclean.model.data import N_FOLDS, stable_unit
+from mtclean.degrade.base import Degraded
+from mtclean.model.data import N_FOLDS, spans_json, stable_unit
 from mtclean.model.features import (
     FeatureExtractor,
     NgramTable,
@@ -62,7 +64,6 @@ def draw(
     """The text and gold spans of ``record`` for ``epoch``: clean records are degraded afresh
     (spun at a density drawn per document, with or without sentence-level MT damage, or that
     damage alone) or kept clean; degraded records are used as they are."""
-    from mtclean.degrade.base import Degraded
     from mtclean.degrade.punctuation import punctuate
 
     if record["kind"] != "clean":
@@ -84,17 +85,13 @@ def draw(
             "rate:" + key
         )
         degraded = punctuate(degraded, seed + 1, rate=rate)
-    return degraded.text, [
-        {"start": s.start, "end": s.end, "label": s.label} for s in degraded.spans
-    ]
+    return degraded.text, spans_json(degraded)
 
 
 def ngram_tables(records: Sequence[Mapping[str, Any]]) -> tuple[NgramTable, list[NgramTable]]:
     """The table over every clean record (shipped) and one per fold without that fold."""
     clean = [(int(r["fold"]), str(r["clean"])) for r in records if r["kind"] == "clean"]
     folds = fold_counts(clean, N_FOLDS)
-    from collections import Counter
-
     uni: Counter[str] = Counter()
     bi: Counter[str] = Counter()
     for fold_uni, fold_bi in folds:
@@ -121,17 +118,6 @@ class ExampleMaker:
     def epoch(self, records: Sequence[Mapping[str, Any]], epoch: int) -> Iterator[Example]:
         for record in records:
             yield self.make(record, epoch)
-
-
-def with_neighbours(features: npt.NDArray[np.float32], width: int = 2) -> npt.NDArray[np.float32]:
-    """Each word's features next to those of ``width`` words either side (zeros at the ends)."""
-    import numpy as np
-
-    n, f = features.shape
-    padded = np.zeros((n + 2 * width, f), dtype=np.float32)
-    padded[width : width + n] = features
-    parts = [padded[width + shift : width + shift + n] for shift in range(-width, width + 1)]
-    return np.concatenate(parts, axis=1)
 
 
 def choose_threshold(
