@@ -152,7 +152,7 @@ def unquoted_speech(text: str) -> Iterator[Span]:
 
 def _unquoted_in_line(line: str, offset: int) -> Iterator[Span]:
     for m in _ATTRIBUTION_RE.finditer(line):
-        starts = [s.start() for s in _SENTENCE_START_RE.finditer(line, 0, m.start())]
+        starts = [s.end() for s in _SENTENCE_START_RE.finditer(line, 0, m.start())]
         if not starts:
             continue
         begin = starts[-1]
