@@ -157,3 +157,37 @@ def test_model_leaves_the_clean_seed_bodies_alone(detector, name: str) -> None: 
         if not any(g.start <= s.start and s.end <= g.end for g in boilerplate)
     ]
     assert outside == []
+
+
+def test_features_do_not_depend_on_string_hashing() -> None:
+    """Same text in processes with different PYTHONHASHSEED: identical feature matrices."""
+    pytest.importorskip("wordfreq")
+    pytest.importorskip("lemminflect")
+    if not (MODELS / "ngrams.tsv.gz").is_file():
+        pytest.skip("no shipped n-gram table in models/")
+    import os
+    import subprocess
+    import sys
+
+    from support import SEEDS
+
+    code = (
+        "import hashlib, sys\n"
+        "from pathlib import Path\n"
+        "from mtclean.model.features import FeatureExtractor, NgramTable\n"
+        "table = NgramTable.load(Path(sys.argv[1]))\n"
+        "_, feats = FeatureExtractor(table).features(Path(sys.argv[2]).read_text('utf-8'))\n"
+        "print(hashlib.sha1(feats.tobytes()).hexdigest())\n"
+    )
+    args = [str(MODELS / "ngrams.tsv.gz"), str(SEEDS / "003_b922d01c8accb03d.txt")]
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code, *args],
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for hash_seed in ("1", "2", "3", "4")
+    }
+    assert len(outputs) == 1

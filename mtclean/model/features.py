@@ -204,7 +204,7 @@ class ThesaurusIndex:
         lemmas = {lower} | {r.lemma for r in readings(lower)}
         synonyms = {s for lemma in lemmas for s in self.thesaurus.synonyms(lemma) if " " not in s}
         sources = {s for lemma in lemmas for s in self.reverse.get(lemma, ())} - lemmas
-        ranked = sorted(sources, key=lambda s: -_zipf(s))[:MAX_SOURCES]
+        ranked = sorted(sources, key=lambda s: (-_zipf(s), s))[:MAX_SOURCES]  # ties: by spelling
         forms: set[str] = set()
         for source in ranked:
             forms.add(source)
