@@ -64,7 +64,7 @@ UseModel = Annotated[
     bool,
     typer.Option(
         "--model",
-        help="Switch the trained span classifier on (needs the 'model' extra; ~100x slower).",
+        help="Switch the trained span classifier on (needs the 'model' extra; ~80x slower).",
     ),
 ]
 ModelThreshold = Annotated[
@@ -310,7 +310,7 @@ def evaluate(
         bool,
         typer.Option(
             help="Also measure mtclean+model (the default Cleaner plus the trained model; about "
-            "100x slower; skipped with the reason when the model or torch is missing)."
+            "80x slower; skipped with the reason when the model or torch is missing)."
         ),
     ] = False,
     quiet: Quiet = False,

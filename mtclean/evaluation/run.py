@@ -19,7 +19,7 @@ Parts
 - **clean** (false flags): the clean BBC ``tech`` articles and the seed siblings' bodies.
 
 Systems (:data:`SYSTEMS`): ``do-nothing``, ``lexicon-only`` and the full ``mtclean`` Cleaner;
-``mtclean+model`` (the Cleaner plus the trained model, about 100 times slower) only when asked
+``mtclean+model`` (the Cleaner plus the trained model, about 80 times slower) only when asked
 (``Options.model``), and skipped with the reason when the model or its packages are missing.
 
 Everything but reading inputs and writing the report is a pure function of its arguments; the
@@ -761,7 +761,7 @@ class Options:
     update_baseline: bool = False
     allow_lower: bool = False
     plots: bool = True
-    model: bool = False  # also run mtclean+model (the trained model; about 100x slower)
+    model: bool = False  # also run mtclean+model (the trained model; about 80x slower)
     show_progress: bool = True
     command: Sequence[str] = field(default_factory=lambda: list(sys.argv))
     seeds_dir: Path = REPO / "seeds"
