@@ -25,8 +25,18 @@ Licenses
     Benjamin Titze, a permissive license (use, copy, modify, distribute and sell with the notice
     kept). Full texts: ``mtclean/resources/THESAURUS_LICENSE.txt``.
 
+Paraphrase tables (same format and class, built by ``scripts/build_paraphrases.py``)
+    ``pivot.tsv.gz``: bilingual pivot, English lemma -> foreign lemma -> English lemma over the
+    Apertium bilingual dictionaries of six pairs (eng-spa, eng-cat, en-gl, eo-en, hbs-eng,
+    mkd-eng), most shared pivots first; GPL-licensed like the dictionaries it is derived from
+    (GPL-2 or GPL-3 depending on the pair, see the license file). ``wordnet_hop.tsv.gz``:
+    WordNet 3.0 one-hop relations (members of the synsets one hypernym, hyponym, similar-to,
+    also-see or verb-group pointer away), frequent senses first, without the plain synonyms
+    already in ``thesaurus.tsv.gz``; WordNet 3.0 license.
+
 API (stable; the spinner in the evaluation package builds on it)
-    ``load_thesaurus()`` returns the shipped table, loaded once and cached.
+    ``load_thesaurus()`` returns the shipped table, loaded once and cached; ``load_pivot()``
+    and ``load_wordnet_hop()`` do the same for the two paraphrase tables.
     ``Thesaurus.synonyms(lemma, pos=None)`` and ``Thesaurus.entries()``.
 """
 
@@ -47,6 +57,18 @@ LOG = logging.getLogger(__name__)
 Pos = Literal["noun", "verb", "adj", "adv"]
 POS_TAGS: tuple[Pos, ...] = ("noun", "verb", "adj", "adv")
 RESOURCE_NAME = "thesaurus.tsv.gz"
+PIVOT_RESOURCE_NAME = "pivot.tsv.gz"
+WORDNET_HOP_RESOURCE_NAME = "wordnet_hop.tsv.gz"
+_PARAPHRASES = (
+    "`python scripts/build_paraphrases.py` (needs apt packages wordnet-base lttoolbox and the "
+    "Apertium pairs eng-spa eng-cat en-gl eo-en hbs-eng mkd-eng)"
+)
+REBUILD = {
+    RESOURCE_NAME: "`python scripts/build_thesaurus.py` (needs apt packages wordnet-base "
+    "mythes-en-us)",
+    PIVOT_RESOURCE_NAME: _PARAPHRASES,
+    WORDNET_HOP_RESOURCE_NAME: _PARAPHRASES,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,21 +173,36 @@ def read_thesaurus(path: Path) -> Thesaurus:
         return Thesaurus.from_entries(parse_lines(handle))
 
 
-@lru_cache(maxsize=1)
-def load_thesaurus() -> Thesaurus:
-    """The thesaurus shipped in ``mtclean/resources`` (loaded once, then cached)."""
-    resource = resources.files("mtclean") / "resources" / RESOURCE_NAME
+def _load_resource(name: str, what: str) -> Thesaurus:
+    resource = resources.files("mtclean") / "resources" / name
     try:
         data = resource.read_bytes()
     except FileNotFoundError as exc:
         raise FileNotFoundError(
-            f"mtclean/resources/{RESOURCE_NAME} is missing; rebuild it with "
-            "`python scripts/build_thesaurus.py` (needs apt packages wordnet-base mythes-en-us)"
+            f"mtclean/resources/{name} is missing; rebuild it with {REBUILD[name]}"
         ) from exc
     with gzip.open(io.BytesIO(data), "rt", encoding="utf-8") as handle:
-        thesaurus = Thesaurus.from_entries(parse_lines(handle))
-    LOG.debug("loaded thesaurus: %d entries", len(thesaurus))
-    return thesaurus
+        table = Thesaurus.from_entries(parse_lines(handle))
+    LOG.debug("loaded %s: %d entries", what, len(table))
+    return table
+
+
+@lru_cache(maxsize=1)
+def load_thesaurus() -> Thesaurus:
+    """The thesaurus shipped in ``mtclean/resources`` (loaded once, then cached)."""
+    return _load_resource(RESOURCE_NAME, "thesaurus")
+
+
+@lru_cache(maxsize=1)
+def load_pivot() -> Thesaurus:
+    """The bilingual-pivot paraphrase table ``pivot.tsv.gz`` (loaded once, then cached)."""
+    return _load_resource(PIVOT_RESOURCE_NAME, "pivot table")
+
+
+@lru_cache(maxsize=1)
+def load_wordnet_hop() -> Thesaurus:
+    """The WordNet one-hop paraphrase table ``wordnet_hop.tsv.gz`` (loaded once, then cached)."""
+    return _load_resource(WORDNET_HOP_RESOURCE_NAME, "WordNet one-hop table")
 
 
 __all__ = [
@@ -173,7 +210,9 @@ __all__ = [
     "Pos",
     "Thesaurus",
     "ThesaurusEntry",
+    "load_pivot",
     "load_thesaurus",
+    "load_wordnet_hop",
     "parse_lines",
     "read_thesaurus",
 ]

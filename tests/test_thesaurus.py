@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,9 @@ from mtclean.thesaurus import (
     POS_TAGS,
     Thesaurus,
     ThesaurusEntry,
+    load_pivot,
     load_thesaurus,
+    load_wordnet_hop,
     parse_lines,
     read_thesaurus,
 )
@@ -90,3 +93,46 @@ def test_parse_and_read(tmp_path: Path) -> None:
 def test_shipped_file_is_small() -> None:
     path = Path(__file__).resolve().parent.parent / "mtclean" / "resources" / "thesaurus.tsv.gz"
     assert path.stat().st_size < 5_000_000
+
+
+RESOURCES = Path(__file__).resolve().parent.parent / "mtclean" / "resources"
+
+
+@pytest.mark.parametrize(
+    ("loader", "name", "minimum"),
+    [(load_pivot, "pivot.tsv.gz", 10_000), (load_wordnet_hop, "wordnet_hop.tsv.gz", 50_000)],
+    ids=["pivot", "wordnet_hop"],
+)
+def test_paraphrase_tables_load(loader: Callable[[], Thesaurus], name: str, minimum: int) -> None:
+    table = loader()
+    assert loader() is table
+    assert len(table) > minimum
+    for entry in table.entries():
+        assert entry.pos in POS_TAGS
+        assert 0 < len(entry.synonyms) <= 12
+        lowered = [s.lower() for s in entry.synonyms]
+        assert entry.lemma.lower() not in lowered
+        assert len(set(lowered)) == len(lowered)
+        assert all(s and "|" not in s and "\t" not in s for s in entry.synonyms)
+    assert (RESOURCES / name).stat().st_size < 2_000_000
+
+
+def test_pivot_pairs() -> None:
+    pivot = load_pivot()
+    # official -> oficial/funcionario/... -> officer: the most shared pivots come first.
+    assert pivot.synonyms("official", "noun")[0] == "officer"
+    assert "home" in pivot.synonyms("house", "noun")
+    assert "rapidly" in pivot.synonyms("quickly", "adv")
+    assert "participate" in pivot.synonyms("take part", "verb")
+    assert pivot.synonyms("no-such-word-xyz") == ()
+
+
+def test_wordnet_hop_pairs() -> None:
+    hop = load_wordnet_hop()
+    thesaurus = load_thesaurus()
+    assert "canine" in hop.synonyms("dog", "noun")  # hypernym
+    assert "ambulance" in hop.synonyms("car", "noun")  # hyponym
+    assert "dwelling" in hop.synonyms("house", "noun")
+    # Plain synonyms stay in the thesaurus, not here.
+    for lemma, pos in (("dog", "noun"), ("car", "noun"), ("house", "noun")):
+        assert not set(hop.synonyms(lemma, pos)) & set(thesaurus.synonyms(lemma, pos))
