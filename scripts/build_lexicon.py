@@ -23,7 +23,10 @@ filtered. An entry is dropped, with the reason counted, when
                       (flagged, never edited)
 Scores: 0.9 for phrases of three words or more, 0.85 for two words, 0.6 (flag only) for
 two-word phrases made of common words (wordfreq Zipf >= 4.0 each: "international
-organizations", "new crown" read as normal news English).
+organizations", "new crown" read as normal news English). An entry keeps an edit-level score only
+when it holds in news: its expected phrase occurs in clean BBC news (non-tech); otherwise it is
+science vocabulary ("keen gadget" -> "smart device") and scored NOT_NEWS_SCORE (0.6: flagged
+with its candidate, never edited).
 
 lexicon_news.tsv: a news-domain lexicon derived, not copied. scripts/data/news_terms.txt lists
 canonical multiword news terms by hand (institutions and titles, collocations, idioms). Each term
@@ -103,6 +106,7 @@ NEWS_HEADER = """\
 """
 
 COLUMNS = ("phrase", "canonical", "score", "origin", "match_case")
+NOT_NEWS_SCORE = 0.6  # PPS entries whose expected phrase never occurs in clean news: flag only
 QUERY_SYNTAX = re.compile(r"\b(?:AND|OR|NOT|NEAR)\b|[\"*~\[\]=\\(){}<>;?]")
 ANNOTATION = re.compile(r"[\[\](){}?]|please note|\be\.g\.|\bi\.e\.")
 TRAILING_PAREN = re.compile(r"\s*(\([^()]*\))\s*$")
@@ -206,6 +210,7 @@ def build_pps(source: Path, clean: list[str]) -> tuple[list[LexiconEntry], Count
     reasons["conflicting"] += sum(len(candidates[k]) for k in conflicting)
     kept = {k: first[k] for k in candidates if k not in conflicting}
     hits = count_hits(kept, clean)
+    expected_hits = count_hits([e for _, e in kept.values()], clean)
     rows = []
     for key, (tortured, expected) in sorted(kept.items()):
         n = hits.get(key, 0)
@@ -221,6 +226,11 @@ def build_pps(source: Path, clean: list[str]) -> tuple[list[LexiconEntry], Count
             reasons["down_scored_clean_news"] += 1
             LOG.info("pps: down-scored %r (1 hit in clean news)", tortured)
             score = 0.5
+        elif score > NOT_NEWS_SCORE and not expected_hits.get(normalize_phrase(expected)):
+            # science vocabulary: in news the hit is as likely a correct phrase ("keen gadget
+            # users") as a tortured one, so it is flagged with its candidate, never edited
+            reasons["flag_only_not_news"] += 1
+            score = NOT_NEWS_SCORE
         rows.append(LexiconEntry(tortured, expected, score, "pps"))
     reasons["kept"] = len(rows)
     return rows, reasons
