@@ -32,7 +32,8 @@ CASES: dict[str, Any] = json.loads(
     (Path(__file__).parent / "cases" / "degrade_spinner.json").read_text("utf-8")
 )
 TINY = DictThesaurus({(lemma, pos): tuple(syns) for lemma, pos, syns in CASES["thesaurus"]})
-SPINNER = Spinner(TINY, zipf_floor=0.0)
+# the case thesaurus alone: no connective table, so each case's expected output is the only one
+SPINNER = Spinner(TINY, zipf_floor=0.0, function_table={})
 BOILERPLATE = ("Source link", "Leave a Reply", "%d bloggers like this:", 'Press "Enter" to skip')
 NEWS = (
     "The officials told reporters on Monday that talks had increased tensions. "
@@ -123,7 +124,8 @@ def test_spinner_restore_is_exact_on_any_text(text: str, seed: int) -> None:
 def test_spinner_is_deterministic_per_seed() -> None:
     first = SPINNER.spin(NEWS, 7, density=0.3)
     assert first == SPINNER.spin(NEWS, 7, density=0.3)
-    assert first == Spinner(TINY, zipf_floor=0.0).spin(NEWS, random.Random(7), density=0.3)
+    same = Spinner(TINY, zipf_floor=0.0, function_table={})
+    assert first == same.spin(NEWS, random.Random(7), density=0.3)
     assert len({SPINNER.spin(NEWS, seed, density=0.3).text for seed in range(10)}) > 1
 
 
@@ -190,21 +192,30 @@ needs_thesaurus = pytest.mark.skipif(
 
 @needs_thesaurus
 def test_shipped_spinner_on_seed_article() -> None:
-    from mtclean.degrade.spinner import default_spinner
+    from mtclean.degrade.spinner import Spinner, default_spinner
+    from mtclean.thesaurus import load_thesaurus
 
     # the article's prose paragraphs (headlines and metadata lines are Title Case by design)
     seed_text = read_seed("000_91c3d4301d021a5a.txt")
     paragraphs = [p.strip() for p in seed_text.split("\n\n")]
     text = "\n\n".join(p for p in paragraphs if len(p.split()) > 25 and "\n" not in p)
-    spinner = default_spinner()
     for density, low, high in ((0.05, 0.03, 0.07), (0.4, 0.25, 0.42)):
-        degraded = spinner.spin(text, 11, density=density)
+        degraded = default_spinner().spin(text, 11, density=density)
         assert restore(degraded) == text
         assert low <= substituted_share(degraded) <= high
-        # names are never touched at the default proper_noun_rate
-        for span in degraded.spans:
-            original = span.original
-            assert not original[:1].isupper() or _sentence_initial(degraded.text, span.start)
+    # names are never touched at proper_noun_rate 0; the news spinner spins inside them
+    plain = Spinner(load_thesaurus()).spin(text, 11, density=0.4)
+    assert not [
+        s
+        for s in plain.spans
+        if s.original[:1].isupper() and not _sentence_initial(plain.text, s.start)
+    ]
+    spun = default_spinner().spin(text, 11, density=0.4)
+    assert [
+        s
+        for s in spun.spans
+        if s.original[:1].isupper() and not _sentence_initial(spun.text, s.start)
+    ]
 
 
 def _sentence_initial(text: str, start: int) -> bool:
@@ -214,6 +225,8 @@ def _sentence_initial(text: str, start: int) -> bool:
 
 @needs_thesaurus
 def test_shipped_spinner_inflects() -> None:
+    from lemminflect import getInflection
+
     from mtclean.degrade.spinner import default_spinner
 
     spinner = default_spinner()
@@ -226,7 +239,8 @@ def test_shipped_spinner_inflects() -> None:
         if old in ("said", "increased", "asked") and " " not in new:
             assert new.endswith(("ed", "d", "t")) or new in {"told", "said", "rose", "grew"}, new
         if old in ("officials", "prices", "questions") and " " not in new:
-            assert new.endswith("s"), new
+            # a plural, or a noun that is its own plural ("personnel")
+            assert new.endswith("s") or getInflection(new, "NNS") == (new,), new
 
 
 # --- machine-translation round trips ----------------------------------------------------------

@@ -20,12 +20,12 @@ import logging
 import math
 import random
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from mtclean.degrade.base import Builder, Degraded, Seed, make_rng
-from mtclean.degrade.function_words import FUNCTION_REPLACEMENTS, MAX_FUNCTION_WORDS, STOPWORDS
+from mtclean.degrade.function_words import FUNCTION_REPLACEMENTS, STOPWORDS
 from mtclean.degrade.inflection import (
     THESAURUS_POS,
     Upos,
@@ -124,6 +124,9 @@ class Spinner:
     (spinners mostly take the first sense's). ``proper_noun_rate``: weight of capitalised words
     inside sentences ("Foreign" in "Deputy Foreign Minister"); 0 leaves every name alone.
     ``consistency``: chance a lemma gets the same synonym again within one document.
+    ``function_table``: fixed connective/quantifier rewrites (default ``FUNCTION_REPLACEMENTS``);
+    ``keep(wording, replacement)`` filters its pairs (the thesaurus's are filtered by the source,
+    see ``mtclean.degrade.sources``).
     """
 
     def __init__(
@@ -137,6 +140,8 @@ class Spinner:
         proper_noun_rate: float = 0.0,
         consistency: float = 0.85,
         cache_size: int = 4096,
+        function_table: Mapping[str, Sequence[str]] = FUNCTION_REPLACEMENTS,
+        keep: Callable[[str, str], bool] | None = None,
     ) -> None:
         self.thesaurus = thesaurus
         self.zipf_floor = zipf_floor
@@ -145,6 +150,12 @@ class Spinner:
         self.phrase_weight = phrase_weight
         self.proper_noun_rate = proper_noun_rate
         self.consistency = consistency
+        self.function_table: dict[str, tuple[str, ...]] = {
+            key: kept
+            for key, values in function_table.items()
+            if (kept := tuple(v for v in values if keep is None or keep(key, v.lower())))
+        }
+        self._max_function_words = max((len(key.split()) for key in self.function_table), default=0)
         self._cache: OrderedDict[str, tuple[tuple[Slot, ...], int]] = OrderedDict()
         self._cache_size = cache_size
         self._synonym_cache: dict[tuple[str, str], tuple[str, ...]] = {}
@@ -230,12 +241,12 @@ class Spinner:
 
     def _function_slots(self, tokens: Sequence[_Token], i: int) -> list[Slot]:
         slots: list[Slot] = []
-        for length in range(min(MAX_FUNCTION_WORDS, len(tokens) - i), 0, -1):
+        for length in range(min(self._max_function_words, len(tokens) - i), 0, -1):
             run = tokens[i : i + length]
             if not _contiguous(run):
                 continue
             phrase = " ".join(t.lower for t in run)
-            replacements = FUNCTION_REPLACEMENTS.get(phrase)
+            replacements = self.function_table.get(phrase)
             if not replacements:
                 continue
             options = tuple((r, match_case(run[0].text, r)) for r in replacements)
@@ -361,12 +372,21 @@ class Spinner:
             for syn, form in slot.options:
                 if syn == remembered:
                     return form
+        # earlier (more frequent sense) and commoner synonyms first, as spinners' choices are
         weights = [
-            0.55**rank * (0.5 if " " in syn else 1.0) for rank, (syn, _) in enumerate(slot.options)
+            0.6**rank * (0.8 if " " in syn else 1.0) * _commonness(syn)
+            for rank, (syn, _) in enumerate(slot.options)
         ]
         syn, form = rng.choices(slot.options, weights=weights)[0]
         memory[slot.key] = syn
         return form
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _commonness(phrase: str) -> float:
+    """A weight in [0.25, 4]: doubles per Zipf unit of the phrase's rarest word above 4."""
+    zipf = min(_word_zipf(w) for w in phrase.split(" "))
+    return float(min(4.0, max(0.25, 2.0 ** (zipf - 4.0))))
 
 
 def _plausible(words: Sequence[str]) -> bool:
@@ -468,12 +488,47 @@ def _tokenise(text: str) -> list[_Token]:
     return tokens
 
 
+# What real spinners do (DESIGN.md): 15-30% of words, function words and phrases as often as
+# content words, one choice per lemma inside a document, and names and titles spun too.
+NEWS_SPINNER_OPTIONS: Mapping[str, float] = {
+    "function_weight": 1.0,
+    "phrase_weight": 1.5,
+    "proper_noun_rate": 0.3,
+    "consistency": 0.95,
+}
+
+
+def news_spinner(
+    keep: Callable[[str, str], bool] | None = None, *, cache_size: int = 4096
+) -> Spinner:
+    """A spinner that behaves like the real ones, over every dictionary mtclean ships
+    (``mtclean.degrade.sources.news_sources``); ``keep(lemma, synonym)`` filters pairs."""
+    from mtclean.degrade.sources import news_sources
+
+    return Spinner(
+        news_sources(keep),
+        max_options=6,
+        function_weight=NEWS_SPINNER_OPTIONS["function_weight"],
+        phrase_weight=NEWS_SPINNER_OPTIONS["phrase_weight"],
+        proper_noun_rate=NEWS_SPINNER_OPTIONS["proper_noun_rate"],
+        consistency=NEWS_SPINNER_OPTIONS["consistency"],
+        cache_size=cache_size,
+        keep=keep,
+    )
+
+
 @functools.lru_cache(maxsize=1)
 def default_spinner() -> Spinner:
-    """A spinner over the thesaurus shipped in the package (loaded once)."""
-    from mtclean.thesaurus import load_thesaurus
+    """The news spinner over every pair (loaded once): the evaluation's synthetic spin."""
+    return news_spinner()
 
-    return Spinner(load_thesaurus())
+
+@functools.lru_cache(maxsize=1)
+def held_out_spinner() -> Spinner:
+    """The news spinner restricted to the pairs never trained on (see ``held_out_pair``)."""
+    from mtclean.degrade.sources import held_out_pair
+
+    return news_spinner(held_out_pair)
 
 
 def spin(
