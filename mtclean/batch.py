@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
+import collections
 import logging
 import sys
 from collections import Counter
@@ -13,7 +13,7 @@ from typing import IO, Any
 
 from mtclean.cleaner import Cleaner
 from mtclean.reading import InputDocument, InputProblem, Source, read_source
-from mtclean.records import CleanResult
+from mtclean.records import CleanResult, Document
 from mtclean.serialize import detect_record, json_line, mtclean_field, span_record
 from mtclean.writing import STDOUT, atomic_writer, open_output
 
@@ -71,8 +71,10 @@ class _Run:
         show_progress: bool,
         batch_size: int,
         early: Sequence[InputProblem],
+        workers: int = 1,
     ) -> None:
         self.cleaner = cleaner
+        self.workers = workers
         self.summary = RunSummary()
         self.on_problem = on_problem
         self.rejects = rejects
@@ -99,18 +101,24 @@ class _Run:
     def cleaned(
         self, items: Iterable[InputDocument | InputProblem]
     ) -> Iterator[tuple[InputDocument, CleanResult]]:
-        """Clean the documents among ``items`` in batches; report the problems on the way."""
-        iterator = iter(items)
-        while chunk := list(itertools.islice(iterator, self.batch_size)):
-            docs = [item for item in chunk if isinstance(item, InputDocument)]
-            for item in chunk:
+        """Clean the documents among ``items`` as one stream (batched, in ``workers``
+        processes); report the problems on the way."""
+        pending: collections.deque[InputDocument] = collections.deque()
+
+        def documents() -> Iterator[Document]:
+            for item in items:
                 if isinstance(item, InputProblem):
                     self.problem(item)
-            results = self.cleaner.pipe((d.document for d in docs), batch_size=self.batch_size)
-            for doc, result in zip(docs, results, strict=True):
-                self.summary.add(result)
-                self.bar.update(1)
-                yield doc, result
+                    continue
+                pending.append(item)
+                yield item.document
+
+        results = self.cleaner.pipe(documents(), batch_size=self.batch_size, workers=self.workers)
+        for result in results:
+            item = pending.popleft()
+            self.summary.add(result)
+            self.bar.update(1)
+            yield item, result
 
 
 def _all_items(
@@ -148,13 +156,14 @@ def run_detect(
     show_progress: bool = True,
     batch_size: int = 64,
     early: Sequence[InputProblem] = (),
+    workers: int = 1,
 ) -> RunSummary:
     """Write one detect record per readable document to ``out``.
 
     ``early`` holds problems found before reading (missing paths); they are reported and
-    counted like the others.
+    counted like the others. ``workers``: processes cleaning batches (see ``Cleaner.pipe``).
     """
-    run = _Run(cleaner, sources, on_problem, rejects, show_progress, batch_size, early)
+    run = _Run(cleaner, sources, on_problem, rejects, show_progress, batch_size, early, workers)
     with run.bar:
         for item, result in run.cleaned(_all_items(sources, text_field, id_field)):
             original = item.document.text
@@ -181,29 +190,33 @@ def run_clean(
     show_progress: bool = True,
     batch_size: int = 64,
     early: Sequence[InputProblem] = (),
+    workers: int = 1,
 ) -> RunSummary:
     """Clean every input unit into its planned output (see ``writing.plan_outputs``).
 
     Text files become text files (plus a ``.mtclean.json`` sidecar with the spans, edits and
     extracted metadata unless ``sidecar`` is off); JSONL becomes JSONL with the cleaned text in
-    the same field and everything else under the key ``mtclean``.
+    the same field and everything else under the key ``mtclean``. JSONL files are cleaned one
+    after the other, each as a stream; all text files together as one stream.
     """
-    run = _Run(cleaner, list(plan), on_problem, rejects, show_progress, batch_size, early)
+    run = _Run(cleaner, list(plan), on_problem, rejects, show_progress, batch_size, early, workers)
     with run.bar:
+        texts: list[Source] = []
         for source, target in plan.items():
-            items = read_source(source, text_field, id_field)
-            if source.kind == "jsonl":
-                with open_output(target) as handle:
-                    for item, result in run.cleaned(items):
-                        record = dict(item.record or {})
-                        record[text_field] = result.text
-                        record["mtclean"] = mtclean_field(result, item.document.text)
-                        handle.write(json_line(record))
+            if source.kind != "jsonl":
+                texts.append(source)
                 continue
-            for item, result in run.cleaned(items):
-                with open_output(target) as handle:
-                    handle.write(result.text.encode("utf-8"))
-                if sidecar and target != STDOUT:
-                    with atomic_writer(Path(f"{target}.mtclean.json")) as handle:
-                        handle.write(json_line(_sidecar(result, item.document.text, source)))
+            with open_output(target) as handle:
+                for item, result in run.cleaned(read_source(source, text_field, id_field)):
+                    record = dict(item.record or {})
+                    record[text_field] = result.text
+                    record["mtclean"] = mtclean_field(result, item.document.text)
+                    handle.write(json_line(record))
+        for item, result in run.cleaned(_all_items(texts, text_field, id_field)):
+            target = plan[item.source]
+            with open_output(target) as handle:
+                handle.write(result.text.encode("utf-8"))
+            if sidecar and target != STDOUT:
+                with atomic_writer(Path(f"{target}.mtclean.json")) as handle:
+                    handle.write(json_line(_sidecar(result, item.document.text, item.source)))
     return run.summary

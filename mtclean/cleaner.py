@@ -22,6 +22,37 @@ def as_document(item: str | Document) -> Document:
     raise TypeError(f"expected a str or mtclean.Document, got {type(item).__name__}")
 
 
+def inside_boilerplate_dropped(spans: Sequence[Span]) -> list[Span]:
+    """The spans without the spun/mt ones that lie wholly inside boilerplate (which goes as a
+    whole: a model flag on "Enter" in 'Press "Enter" to skip to content' says nothing)."""
+    import bisect
+
+    blocks: list[list[int]] = []
+    for start, end in sorted((s.start, s.end) for s in spans if s.label == "boilerplate"):
+        if blocks and start <= blocks[-1][1]:
+            blocks[-1][1] = max(blocks[-1][1], end)
+        else:
+            blocks.append([start, end])
+    if not blocks:
+        return list(spans)
+    starts = [b[0] for b in blocks]
+
+    def covered(span: Span) -> bool:
+        i = bisect.bisect_right(starts, span.start) - 1
+        return i >= 0 and span.end <= blocks[i][1]
+
+    return [s for s in spans if s.label == "boilerplate" or not covered(s)]
+
+
+def document_score(
+    text: str, spans: Sequence[Span], detections: Sequence[tuple[str, Detection]]
+) -> float:
+    """The document's degradation score: the share of degraded content words by the spans, or
+    a component's own estimate of it (the model's mean word probability) when that is higher."""
+    estimates = [d.score for _, d in detections if d.score is not None]
+    return round(max([degradation_score(text, spans), *estimates]), 4)
+
+
 class Cleaner:
     """Finds degraded spans and repairs what it is confident about.
 
@@ -49,7 +80,7 @@ class Cleaner:
     def _reported(self, detections: list[tuple[str, Detection]]) -> list[Span]:
         threshold = self.config.report_threshold
         spans = [s for _, det in detections for s in det.spans if s.score >= threshold]
-        return sorted(spans, key=lambda s: (s.start, s.end, s.source))
+        return sorted(inside_boilerplate_dropped(spans), key=lambda s: (s.start, s.end, s.source))
 
     def _result(self, doc: Document, detections: list[tuple[str, Detection]]) -> CleanResult:
         spans = self._reported(detections)
@@ -68,7 +99,7 @@ class Cleaner:
             edits=edits,
             spans=tuple(spans),
             metadata=metadata,
-            score=degradation_score(doc.text, spans),
+            score=document_score(doc.text, spans, detections),
             stats=stats,
         )
 
@@ -81,14 +112,75 @@ class Cleaner:
         doc = as_document(text)
         return self._result(doc, self._detections([doc])[0])
 
-    def pipe(self, items: Iterable[str | Document], batch_size: int = 64) -> Iterator[CleanResult]:
+    def pipe(
+        self, items: Iterable[str | Document], batch_size: int = 64, workers: int = 1
+    ) -> Iterator[CleanResult]:
         """Clean a stream lazily, ``batch_size`` documents at a time, keeping input order.
 
         Detectors with a ``detect_batch`` method (the model) see a whole batch at once.
+        ``workers`` > 1 cleans batches in that many processes (forked: they share this
+        Cleaner's loaded resources); at most ``2 * workers`` batches are in flight, so memory
+        stays bounded on any stream.
         """
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, got {workers}")
         iterator = iter(items)
-        while batch := [as_document(item) for item in itertools.islice(iterator, batch_size)]:
-            for doc, detections in zip(batch, self._detections(batch), strict=True):
-                yield self._result(doc, detections)
+        batches = iter(
+            lambda: [as_document(item) for item in itertools.islice(iterator, batch_size)], []
+        )
+        if workers == 1:
+            for batch in batches:
+                yield from self._clean_batch(batch)
+            return
+        yield from _parallel(self, batches, workers)
+
+    def _clean_batch(self, batch: Sequence[Document]) -> list[CleanResult]:
+        return [
+            self._result(doc, detections)
+            for doc, detections in zip(batch, self._detections(batch), strict=True)
+        ]
+
+
+def default_workers() -> int:
+    """Worker processes for corpus runs: every core this process may use, at most 8."""
+    import os
+
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(8, usable or 1))
+
+
+_WORKER: Cleaner | None = None  # the Cleaner a forked worker inherited
+
+
+def _worker_init() -> None:
+    import sys
+
+    torch = sys.modules.get("torch")
+    if torch is not None:  # one intra-op thread per worker: the workers share the cores
+        torch.set_num_threads(1)
+
+
+def _worker_batch(batch: list[Document]) -> list[CleanResult]:
+    assert _WORKER is not None, "mtclean worker started without a Cleaner"
+    return _WORKER._clean_batch(batch)
+
+
+def _parallel(
+    cleaner: Cleaner, batches: Iterator[list[Document]], workers: int
+) -> Iterator[CleanResult]:
+    import collections
+    import multiprocessing
+
+    global _WORKER
+    _WORKER = cleaner
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_worker_init) as pool:
+        pending: collections.deque[Any] = collections.deque()
+        for batch in batches:
+            pending.append(pool.apply_async(_worker_batch, (batch,)))
+            if len(pending) >= 2 * workers:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()

@@ -11,7 +11,7 @@ import typer
 
 from mtclean import __version__
 from mtclean.batch import RunSummary, run_clean, run_detect
-from mtclean.cleaner import Cleaner
+from mtclean.cleaner import Cleaner, default_workers
 from mtclean.config import DEFAULT_EDIT_THRESHOLD, CleanerConfig
 from mtclean.paths import DEFAULT_BASELINE
 from mtclean.reading import InputProblem, Source, expand_paths
@@ -63,16 +63,24 @@ NoPunctuation = Annotated[
 UseModel = Annotated[
     bool,
     typer.Option(
-        "--model",
-        help="Switch the trained span classifier on (needs the 'model' extra; ~80x slower).",
+        "--model/--no-model",
+        help="The trained span classifier (on by default; --no-model leaves the rules only).",
     ),
 ]
 ModelThreshold = Annotated[
     float | None,
     typer.Option(
         "--model-threshold", min=0.0, max=1.0,
-        help="Calibrated probability at which the model flags a word "
-        "(default: the one chosen at training time).",
+        help="One fixed calibrated probability at which the model flags a word in every "
+        "document (default: decided per document, strict in clean-looking text).",
+    ),
+]  # fmt: skip
+Workers = Annotated[
+    int | None,
+    typer.Option(
+        "--workers", "-j", min=1,
+        help="Processes cleaning in parallel (default: every usable core, at most 8).",
+        show_default=False,
     ),
 ]  # fmt: skip
 
@@ -137,7 +145,7 @@ def _cleaner(
     except ImportError as err:
         _fail(
             f"the model needs packages that are missing ({err}); install them with: "
-            "pip install torch==2.13.0 && pip install 'mtclean[model]'"
+            "pip install torch==2.13.0 && pip install mtclean (or pass --no-model)"
         )
     except FileNotFoundError as err:
         _fail(f"cannot load the model: {err}")
@@ -179,8 +187,9 @@ def detect(
     no_boilerplate: NoBoilerplate = False,
     no_punctuation: NoPunctuation = False,
     no_lexicon: NoLexicon = False,
-    model: UseModel = False,
+    model: UseModel = True,
     model_threshold: ModelThreshold = None,
+    workers: Workers = None,
     rejects: Rejects = None,
     quiet: Quiet = False,
 ) -> None:
@@ -199,7 +208,7 @@ def detect(
         summary = run_detect(
             cleaner, sources, handle, fmt=format, text_field=text_field, id_field=id_field,
             on_problem=_report_problem, rejects=rejects_handle, show_progress=not quiet,
-            early=early,
+            early=early, workers=workers or default_workers(),
         )  # fmt: skip
     _finish(summary, "checked", quiet)
 
@@ -229,8 +238,9 @@ def clean(
     no_boilerplate: NoBoilerplate = False,
     no_punctuation: NoPunctuation = False,
     no_lexicon: NoLexicon = False,
-    model: UseModel = False,
+    model: UseModel = True,
     model_threshold: ModelThreshold = None,
+    workers: Workers = None,
     sidecar: Annotated[
         bool,
         typer.Option(
@@ -264,6 +274,7 @@ def clean(
         summary = run_clean(
             cleaner, plan, text_field=text_field, id_field=id_field, on_problem=_report_problem,
             rejects=rejects_handle, sidecar=sidecar, show_progress=not quiet, early=early,
+            workers=workers or default_workers(),
         )  # fmt: skip
     _finish(summary, "cleaned", quiet)
 
@@ -273,7 +284,7 @@ def clean(
     "    mtclean evaluate\n\n"
     "    mtclean evaluate --quick --gate\n\n"
     "    mtclean evaluate --quick --update-baseline\n\n"
-    "    mtclean evaluate --quick --model\n\n"
+    "    mtclean evaluate --quick --no-model\n\n"
     "    MTCLEAN_DATA=/data/mtclean mtclean evaluate --limit 100 --out reports/"
 )
 def evaluate(
@@ -309,14 +320,16 @@ def evaluate(
     model: Annotated[
         bool,
         typer.Option(
-            help="Also measure mtclean+model (the default Cleaner plus the trained model; about "
-            "80x slower; skipped with the reason when the model or torch is missing)."
+            "--model/--no-model",
+            help="Measure the systems that need the trained model (mtclean, the default "
+            "Cleaner); --no-model skips them (faster). Skipped with the reason when the model or "
+            "its packages are missing.",
         ),
-    ] = False,
+    ] = True,
     quiet: Quiet = False,
 ) -> None:
-    """Measure do-nothing, lexicon-only and mtclean (and with --model, mtclean+model) on the
-    seeds, synthetic and clean text.
+    """Measure do-nothing, lexicon-only, mtclean-rules (the Cleaner without the model) and
+    mtclean (the default Cleaner, with the trained model) on the seeds, synthetic and clean text.
 
     Writes report.json and report.md (a table per label per part) and PNG plots; parts whose
     data or tools are missing are skipped with a note saying how to get them.
@@ -343,6 +356,8 @@ def evaluate(
     if outcome.gate is not None:
         for line in (*outcome.gate.failures, *outcome.gate.warnings):
             typer.secho(f"mtclean: gate: {line}", err=True, fg=typer.colors.RED)
+        for line in outcome.gate.not_gated:
+            typer.echo(f"mtclean: gate: {line}", err=True)
         verdict = "passed" if outcome.gate.ok else "FAILED"
         typer.echo(f"mtclean: gate {verdict}: {len(outcome.gate.passed)} checks passed, "
                    f"{len(outcome.gate.failures)} failed, {len(outcome.gate.not_checked)} "

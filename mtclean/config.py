@@ -15,8 +15,12 @@ class CleanerConfig:
     ``boilerplate`` / ``punctuation`` / ``lexicon`` / ``model``: switch a component on or off
     (``punctuation`` is the rules for sentence-level MT damage; ``model`` is the trained span
     classifier in ``models/``; see ``mtclean.detectors``).
-    ``model_threshold``: calibrated probability at which the model flags a word; ``None`` takes
-    the threshold chosen with the model at training time (stored in ``models/``).
+    ``model_threshold``: calibrated probability at which the model flags a word, the same in
+    every document; ``None`` (default) decides per document with the policy stored with the
+    model (``models/cascade.json``: strict in clean-looking documents, lower in documents that
+    are spun through).
+    ``model_screen``: the cascade's cheap screen decides which documents the encoder reads
+    (False: the encoder reads every document; slower, the same spans on spun documents).
     ``report_threshold``: spans scoring below it are not reported at all.
     ``edit_threshold``: spans scoring below it stay flagged; the text is left alone
     (precision first: a wrong edit costs more than a missed one).
@@ -25,8 +29,9 @@ class CleanerConfig:
     boilerplate: bool = True
     punctuation: bool = True
     lexicon: bool = True
-    model: bool = False
+    model: bool = True
     model_threshold: float | None = None
+    model_screen: bool = True
     report_threshold: float = DEFAULT_REPORT_THRESHOLD
     edit_threshold: float = DEFAULT_EDIT_THRESHOLD
 

@@ -80,11 +80,13 @@ class Edit:
 
 @dataclass(frozen=True, slots=True)
 class Detection:
-    """What one component found in one document: spans, extracted metadata, counters."""
+    """What one component found in one document: spans, extracted metadata, counters, and
+    (``score``, optional) the component's own estimate of the share of degraded words."""
 
     spans: tuple[Span, ...] = ()
     metadata: Mapping[str, Any] = field(default_factory=dict)
     stats: Mapping[str, int] = field(default_factory=dict)
+    score: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,5 @@
-"""Held-out evaluation of the model detector with threshold sweeps (`mtclean evaluate --model`
-measures it at its threshold beside the other systems).
+"""Held-out evaluation of the model detector with threshold sweeps (`mtclean evaluate` measures
+it, inside the default Cleaner, beside the other systems).
 
     python scripts/eval_model.py --model-dir models --kind gbm --docs 150
 
@@ -22,11 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from mtclean.detectors.model import DEFAULT_MODEL_DIR, ModelDetector
+from mtclean.evaluation.environment import BBC_FILE, MLQE_FILE
 from mtclean.evaluation.gold import GoldSpan, load_gold
 from mtclean.evaluation.metrics import evaluate_corpus, false_flags, word_count
-from mtclean.evaluation.run import (
-    BBC_FILE,
-    MLQE_FILE,
+from mtclean.evaluation.parts import (
     SEED_ROLES,
     SPIN_DENSITIES,
     gold_from_degraded,
@@ -62,17 +61,22 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=default_data_dir())
     parser.add_argument("--docs", type=int, default=150)
     parser.add_argument("--threshold", type=float, default=None)
+    parser.add_argument(
+        "--fixed", action="store_true", help="one fixed threshold (no per-document decisions)"
+    )
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     from mtclean.degrade.roundtrip import roundtrip_documents
-    from mtclean.degrade.spinner import default_spinner
+    from mtclean.degrade.spinner import default_spinner, held_out_spinner
 
-    det = ModelDetector(args.model_dir, threshold=args.threshold, kind=args.kind)
+    det = ModelDetector(args.model_dir, threshold=args.threshold, kind=args.kind, screen=False)
     threshold = det.threshold
+    fixed = threshold if args.fixed else None  # None: the per-document policy
     report: dict[str, Any] = {
         "model_dir": str(args.model_dir),
         "kind": args.kind,
         "threshold": threshold,
+        "policy": "fixed" if args.fixed else det.policy.to_json(),
     }
     tech = load_bbc_tech(args.data / BBC_FILE, args.docs)
     test20 = mlqe_mt_docs(read_mlqe_test20(args.data / MLQE_FILE), args.docs, seed=0)
@@ -83,17 +87,19 @@ def main() -> None:
     def run(texts: list[str]) -> list[list[Span]]:
         nonlocal words_total, seconds
         started = time.time()
-        out = det.spans_for(texts)
+        out = det.spans_for(texts, fixed)
         seconds += time.time() - started
         words_total += sum(word_count(t) for t in texts)
         return out
 
-    for level, density in SPIN_DENSITIES:
+    runs = [(f"bbc_spin_{level}", density, spinner) for level, density in SPIN_DENSITIES]
+    runs.append(("bbc_spin_heldout", 0.2, held_out_spinner()))
+    for part, density, chosen in runs:
         docs = {
-            i: spinner.spin(t, random.Random(f"eval:{level}:{i}"), density=density) for i, t in tech
+            i: chosen.spin(t, random.Random(f"eval:{part}:{i}"), density=density) for i, t in tech
         }
         preds = run([d.text for d in docs.values()])
-        report[f"bbc_spin_{level}"] = scores(
+        report[part] = scores(
             {i: gold_from_degraded(d.spans) for i, d in docs.items()},
             dict(zip(docs, preds, strict=True)),
             "spun",
@@ -129,7 +135,7 @@ def main() -> None:
     body_preds = []
     for name in SEED_ROLES.siblings:
         text = texts[name]
-        spans = det.spans_for([text])[0]
+        spans = det.spans_for([text], fixed)[0]
         boiler = [(g.start, g.end) for g in gold[name] if g.label == "boilerplate"]
         spans = [s for s in spans if not any(s.start < e and b < s.end for b, e in boiler)]
         bodies.append(text)
@@ -153,6 +159,8 @@ def main() -> None:
         pred = merge_spans(text, words, probs, det.scorer.calibration, threshold, det.name)
         relabeled = [Span(s.start, s.end, label, s.score, s.source) for s in pred]  # type: ignore[arg-type]
         report[f"seed_{name[:3]}"] = scores({name: gold[name]}, {name: pred}, label)
+        decided = det.spans_for([text], fixed)[0]  # the per-document policy (unless --fixed)
+        report[f"seed_{name[:3]}_decided"] = scores({name: gold[name]}, {name: decided}, label)
         report[f"seed_{name[:3]}_anylabel"] = scores({name: gold[name]}, {name: relabeled}, label)
     # threshold sweep on 003 (spans re-merged at each threshold, label forced to spun)
     name = SEED_ROLES.degraded

@@ -79,10 +79,12 @@ def test_pipe_keeps_order_and_accepts_documents() -> None:
 
 
 def test_components_can_be_switched_off() -> None:
-    cleaner = Cleaner(CleanerConfig(boilerplate=False, punctuation=False, lexicon=False))
+    cleaner = Cleaner(
+        CleanerConfig(boilerplate=False, punctuation=False, lexicon=False, model=False)
+    )
     assert cleaner.detectors == ()
     names = [d.name for d in Cleaner().detectors]
-    assert names == ["boilerplate", "punctuation", "lexicon"]
+    assert names == ["boilerplate", "punctuation", "lexicon", "model"]  # cheapest first
 
 
 @pytest.mark.parametrize("bad", [{"edit_threshold": 1.2}, {"report_threshold": -0.1}])
@@ -109,3 +111,26 @@ def test_pipe_hands_whole_batches_to_detect_batch() -> None:
     assert detector.batches == [2, 1]
     assert [r.text for r in results] == ["Xb", "Xd", "Xf"]
     assert Cleaner(detectors=[detector]).clean("gh").text == "Xh"
+
+
+def test_pipe_in_worker_processes_matches_one_process() -> None:
+    config = CleanerConfig(model=False)
+    texts = [f"Document {i}. The plant emits nurture gas.\nSource link\n" for i in range(30)]
+    one = list(Cleaner(config).pipe(texts, batch_size=4))
+    two = list(Cleaner(config).pipe(iter(texts), batch_size=4, workers=2))
+    assert one == two
+    with pytest.raises(ValueError):
+        list(Cleaner(config).pipe(texts, workers=0))
+
+
+def test_flags_inside_boilerplate_are_dropped() -> None:
+    from mtclean.cleaner import inside_boilerplate_dropped
+
+    spans = [
+        Span(0, 34, "boilerplate", 0.95, "boilerplate", replacement=""),
+        Span(7, 12, "spun", 0.9, "model"),  # inside: dropped
+        Span(30, 40, "spun", 0.9, "model"),  # crosses the edge: kept
+        Span(50, 55, "mt", 0.9, "punctuation"),
+    ]
+    assert inside_boilerplate_dropped(spans) == [spans[0], spans[2], spans[3]]
+    assert inside_boilerplate_dropped(spans[1:]) == spans[1:]

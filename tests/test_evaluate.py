@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -11,45 +12,50 @@ from typer.testing import CliRunner
 
 from mtclean.cli import app
 from mtclean.config import CleanerConfig
+from mtclean.corpora import detokenize
 from mtclean.degrade import Degraded, DegradedSpan
 from mtclean.degrade import restore as restore_degraded
-from mtclean.evaluation import run
+from mtclean.evaluation import systems
+from mtclean.evaluation.environment import (
+    APERTIUM_HINT,
+    BBC_FILE,
+    MLQE_FILE,
+    SPIN_MODULES,
+    Environment,
+    missing_apertium,
+    missing_for,
+)
 from mtclean.evaluation.gate import (
+    BaselineFormatError,
     BaselineLoweringError,
     check,
     gated_metrics,
     updated_baseline,
 )
 from mtclean.evaluation.gold import GoldSpan, restore
+from mtclean.evaluation.parts import (
+    EvalDoc,
+    Part,
+    PartCollector,
+    build_parts,
+    gold_from_degraded,
+    make_settings,
+    punctuation_part,
+)
 from mtclean.evaluation.report import render_markdown
-from mtclean.evaluation.run import (
-    APERTIUM_HINT,
-    BBC_FILE,
-    MLQE_FILE,
-    MODEL_SYSTEM,
-    SPIN_MODULES,
+from mtclean.evaluation.run import Options, Outcome, run_evaluation
+from mtclean.evaluation.scoring import score_clean_part, score_gold_part
+from mtclean.evaluation.systems import (
+    DEFAULT_SYSTEM,
+    RULES_SYSTEM,
     SYSTEMS,
     DoNothing,
-    Environment,
-    EvalDoc,
     ModelState,
-    Options,
-    Outcome,
-    Part,
     SystemSpec,
-    build_parts,
-    detokenize,
-    gold_from_degraded,
     load_systems,
-    make_settings,
-    missing_apertium,
-    missing_for,
     missing_model,
-    punctuation_part,
-    run_evaluation,
-    score_clean_part,
-    score_gold_part,
 )
+from mtclean.paths import REPO
 from mtclean.records import CleanResult, Edit, Span
 
 runner = CliRunner()
@@ -165,7 +171,7 @@ def test_punctuation_part_is_built_from_the_bbc_tech_articles(tmp_path: Path) ->
     (tmp_path / "bbc_news").mkdir()
     (tmp_path / BBC_FILE).write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
     env = _env(tmp_path, files=(BBC_FILE,), modules=frozenset(SPIN_MODULES))
-    collector = build_parts(make_settings(True, 3, None), env, run.REPO / "seeds")
+    collector = build_parts(make_settings(True, 3, None), env, REPO / "seeds")
     parts = {p.name: p for p in collector.parts}
     assert {"bbc_punctuation", "clean_bbc"} <= set(parts)
     built = parts["bbc_punctuation"]
@@ -193,11 +199,11 @@ MLQE_ROWS = (
 )
 
 
-def _mlqe_parts(tmp_path: Path, limit: int | None = None) -> run._Collector:
+def _mlqe_parts(tmp_path: Path, limit: int | None = None) -> PartCollector:
     (tmp_path / "mlqe_pe").mkdir(exist_ok=True)
     (tmp_path / MLQE_FILE).write_text("".join(json.dumps(r) + "\n" for r in MLQE_ROWS), "utf-8")
     env = _env(tmp_path, files=(MLQE_FILE,), modes=None)  # no Apertium: only the real MT part
-    return build_parts(make_settings(False, 0, limit), env, run.REPO / "seeds")
+    return build_parts(make_settings(False, 0, limit), env, REPO / "seeds")
 
 
 def test_real_mt_part_is_test20_mt_whose_gold_restores_the_post_edit(tmp_path: Path) -> None:
@@ -228,7 +234,7 @@ def test_real_mt_part_is_test20_mt_whose_gold_restores_the_post_edit(tmp_path: P
 
 
 def test_real_mt_part_is_skipped_without_the_mlqe_file(tmp_path: Path) -> None:
-    collector = build_parts(make_settings(True, 0, None), _env(tmp_path), run.REPO / "seeds")
+    collector = build_parts(make_settings(True, 0, None), _env(tmp_path), REPO / "seeds")
     assert "mlqe_real_mt" not in {p.name for p in collector.parts}
     skip = next(s for s in collector.skipped if s.part == "mlqe_real_mt")
     assert str(tmp_path / MLQE_FILE) in skip.reason and "mt_postedit.jsonl" in skip.fix
@@ -271,7 +277,7 @@ def test_missing_apertium_says_which_apt_packages(tmp_path: Path) -> None:
     assert missing_apertium("mlqe_mt_spa", "spa", _env(tmp_path)) is None
 
 
-# --- the optional model system --------------------------------------------------------------
+# --- the systems and the trained model -----------------------------------------------------
 
 INSTALLED = ModelState(Path("models"), "encoder", frozenset())
 
@@ -287,21 +293,25 @@ INSTALLED = ModelState(Path("models"), "encoder", frozenset())
     ],
 )  # fmt: skip
 def test_missing_model_says_what_is_missing(state: ModelState, reason: str, fix: str) -> None:
-    skip = missing_model(MODEL_SYSTEM, state)
-    assert skip is not None and skip.part == MODEL_SYSTEM
+    skip = missing_model(DEFAULT_SYSTEM, state)
+    assert skip is not None and skip.part == DEFAULT_SYSTEM
     assert reason in skip.reason and fix in skip.fix
 
 
 def test_installed_model_is_not_skipped() -> None:
-    assert missing_model(MODEL_SYSTEM, INSTALLED) is None
+    assert missing_model(DEFAULT_SYSTEM, INSTALLED) is None
     # torch missing does not matter to a model kind that does not use it
-    assert missing_model(MODEL_SYSTEM, ModelState(Path("m"), "gbm", frozenset({"torch"}))) is None
+    assert missing_model(DEFAULT_SYSTEM, ModelState(Path("m"), "gbm", frozenset({"torch"}))) is None
 
 
-def test_model_system_is_the_default_cleaner_plus_the_model() -> None:
-    spec = next(s for s in SYSTEMS if s.name == MODEL_SYSTEM)
-    assert spec.needs_model and spec.config == CleanerConfig(model=True)
-    assert [s.name for s in SYSTEMS if s.needs_model] == [MODEL_SYSTEM]
+def test_systems_are_the_default_cleaner_and_its_rules() -> None:
+    specs = {s.name: s for s in SYSTEMS}
+    assert list(specs) == ["do-nothing", "lexicon-only", RULES_SYSTEM, DEFAULT_SYSTEM]
+    assert specs[DEFAULT_SYSTEM].config == CleanerConfig() and CleanerConfig().model
+    assert specs[RULES_SYSTEM].config == CleanerConfig(model=False)
+    for spec in SYSTEMS:  # needs_model says exactly which configurations load the model
+        assert spec.needs_model == (spec.config is not None and spec.config.model)
+    assert [s.name for s in SYSTEMS if s.needs_model] == [DEFAULT_SYSTEM]
 
 
 FAKE_SPECS = (
@@ -314,9 +324,11 @@ def _no_probe() -> ModelState:
     raise AssertionError("the model must not be probed when it is not requested")
 
 
-def test_model_system_runs_only_when_asked() -> None:
+def test_without_the_model_its_systems_are_skipped_with_the_option() -> None:
     loaded, skipped, timings = load_systems(FAKE_SPECS, with_model=False, probe=_no_probe)
-    assert [spec.name for spec, _ in loaded] == ["do-nothing"] and skipped == []
+    assert [spec.name for spec, _ in loaded] == ["do-nothing"]
+    assert [s.part for s in skipped] == ["fake+model"]
+    assert "not requested" in skipped[0].reason and "--no-model" in skipped[0].fix
     assert set(timings) == {"load:do-nothing"}
 
 
@@ -335,7 +347,7 @@ def test_model_that_fails_to_load_becomes_a_skip(monkeypatch: pytest.MonkeyPatch
             raise ValueError("encoder weights do not fit")
         return DoNothing()
 
-    monkeypatch.setattr(run, "build_system", build)
+    monkeypatch.setattr(systems, "build_system", build)
     loaded, skipped, _ = load_systems(FAKE_SPECS, with_model=True, probe=lambda: INSTALLED)
     assert [spec.name for spec, _ in loaded] == ["do-nothing"]
     assert len(skipped) == 1 and "encoder weights do not fit" in skipped[0].reason
@@ -343,13 +355,13 @@ def test_model_that_fails_to_load_becomes_a_skip(monkeypatch: pytest.MonkeyPatch
 
 
 def test_loaded_model_system_runs(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(run, "build_system", lambda spec: FakeSystem())
+    monkeypatch.setattr(systems, "build_system", lambda spec: FakeSystem())
     loaded, skipped, timings = load_systems(FAKE_SPECS, with_model=True, probe=lambda: INSTALLED)
     assert [spec.name for spec, _ in loaded] == ["do-nothing", "fake+model"] and not skipped
     assert "load:fake+model" in timings
 
 
-@pytest.mark.parametrize(("args", "expected"), [([], False), (["--model"], True),
+@pytest.mark.parametrize(("args", "expected"), [([], True), (["--model"], True),
                                                 (["--no-model"], False)])  # fmt: skip
 def test_cli_model_option_reaches_the_options(
     monkeypatch: pytest.MonkeyPatch, args: list[str], expected: bool
@@ -364,6 +376,7 @@ def test_cli_model_option_reaches_the_options(
     result = runner.invoke(app, ["evaluate", "--quiet", *args])
     assert result.exit_code == 0, result.output
     assert [o.model for o in seen] == [expected]
+    assert Options().model  # the model systems run by default
 
 
 def test_model_run_without_a_model_skips_it_with_the_reason(
@@ -371,22 +384,24 @@ def test_model_run_without_a_model_skips_it_with_the_reason(
 ) -> None:
     monkeypatch.setenv("MTCLEAN_MODEL_DIR", str(tmp_path / "no-model"))
     options = Options(data=tmp_path / "absent", quick=True, plots=False, show_progress=False,
-                      model=True, command=["mtclean", "evaluate", "--model"])  # fmt: skip
+                      command=["mtclean", "evaluate"])  # fmt: skip
     report = run_evaluation(options)
-    skip = next(s for s in report["skipped"] if s["part"] == MODEL_SYSTEM)
+    skip = next(s for s in report["skipped"] if s["part"] == DEFAULT_SYSTEM)
     assert str(tmp_path / "no-model") in skip["reason"] and "MTCLEAN_MODEL_DIR" in skip["fix"]
-    assert MODEL_SYSTEM not in [s["name"] for s in report["systems"]]
-    assert MODEL_SYSTEM not in report["parts"]["seeds"]["systems"]
-    assert report["not_requested"] == []
+    assert DEFAULT_SYSTEM not in [s["name"] for s in report["systems"]]
+    assert DEFAULT_SYSTEM not in report["parts"]["seeds"]["systems"]
+    assert report["model"]["detectors_of"] == RULES_SYSTEM  # the headline falls back
     markdown = render_markdown(report)
-    assert f"- **{MODEL_SYSTEM}**: no trained model in" in markdown
+    assert f"- **{DEFAULT_SYSTEM}**: no trained model in" in markdown
+    assert f"detectors of `{RULES_SYSTEM}`: boilerplate" in markdown
+    assert f"Most frequent unsupported terms after `{RULES_SYSTEM}`" in markdown
 
 
 @pytest.fixture(scope="module")
 def seeds_only_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     absent = tmp_path_factory.mktemp("nodata") / "absent"
-    options = Options(data=absent, quick=True, plots=False, show_progress=False,
-                      command=["mtclean", "evaluate", "--quick"])  # fmt: skip
+    options = Options(data=absent, quick=True, plots=False, show_progress=False, model=False,
+                      command=["mtclean", "evaluate", "--quick", "--no-model"])  # fmt: skip
     return run_evaluation(options)
 
 
@@ -398,22 +413,23 @@ def test_without_data_the_seeds_still_run(seeds_only_report: dict[str, Any]) -> 
                  "bbc_glued", "clean_bbc", "mlqe_mt_spa", "mlqe_mt_cat",
                  "mlqe_real_mt"):  # fmt: skip
         assert part in skipped and "MTCLEAN_DATA" in skipped[part]["fix"]
-    assert MODEL_SYSTEM not in skipped  # not requested is not skipped
-    assert [s["name"] for s in report["not_requested"]] == [MODEL_SYSTEM]
+    assert "not requested" in skipped[DEFAULT_SYSTEM]["reason"]
+    assert "--no-model" in skipped[DEFAULT_SYSTEM]["fix"]
     seeds = report["parts"]["seeds"]
-    assert set(seeds["systems"]) == {"do-nothing", "lexicon-only", "mtclean"}
-    assert [s["name"] for s in report["systems"]] == ["do-nothing", "lexicon-only", "mtclean"]
+    assert set(seeds["systems"]) == {"do-nothing", "lexicon-only", RULES_SYSTEM}
+    assert [s["name"] for s in report["systems"]] == ["do-nothing", "lexicon-only", RULES_SYSTEM]
     assert seeds["gold_spans"]["spun"]["req"] > 0
     assert report["siblings"]["degraded"].startswith("003_")
-    assert report["command"] == "mtclean evaluate --quick"
+    assert report["command"] == "mtclean evaluate --quick --no-model"
     assert report["model"]["resources_hash"]
     markdown = render_markdown(report)
     assert "## Skipped" in markdown and "MTCLEAN_DATA" in markdown
     assert (
         "#### seeds / spun" in markdown
-        and "| metric | do-nothing | lexicon-only | mtclean |" in (markdown)
+        and f"| metric | do-nothing | lexicon-only | {RULES_SYSTEM} |" in markdown
     )
-    assert f"Not run (not requested): `{MODEL_SYSTEM}`" in markdown and "`--model`" in markdown
+    assert f"- **{DEFAULT_SYSTEM}**: not requested" in markdown
+    assert "To fix: run without --no-model." in markdown
     clean_table = markdown.split("#### clean_seed_bodies / false flags on clean text", 1)[1]
     assert "| spun flags per 1,000 words | 0.00 |" in clean_table
     assert "| mt flags per 1,000 words | 0.00 |" in clean_table
@@ -421,56 +437,111 @@ def test_without_data_the_seeds_still_run(seeds_only_report: dict[str, Any]) -> 
 
 # --- the gate -------------------------------------------------------------------------------
 
+GATED = RULES_SYSTEM
+
+
+def _scores(f1: float, flags: float = 0.0) -> dict[str, dict[str, Any]]:
+    """One system's records on part "a" (gold) and part "clean"."""
+    label = {"precision": f1, "recall": f1, "f1": f1}
+    return {
+        "a": {"labels": {"spun": label, "mt": label},
+              "text": {"wer_after": 0.2, "chrf_after": 80.0}},
+        "clean": {"false_flags_per_1000_words": flags, "boilerplate_flags_per_1000_words": 0.0,
+                  "edits_per_1000_words": 0.0},
+    }  # fmt: skip
+
 
 def _report(
-    f1: float, flags: float = 0.0, parts: tuple[str, ...] = ("a", "clean")
+    f1: float,
+    flags: float = 0.0,
+    parts: tuple[str, ...] = ("a", "clean"),
+    systems: Mapping[str, dict[str, dict[str, Any]]] | None = None,
+    skipped_systems: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    label = {"precision": f1, "recall": f1, "f1": f1}
+    """A report of ``systems`` (default: the gated system scoring ``f1``, ``flags``)."""
+    scores = {GATED: _scores(f1, flags)} if systems is None else systems
     all_parts: dict[str, Any] = {
         "a": {"kind": "gold", "gold_spans": {"spun": {"req": 3, "opt": 0}, "mt": {"req": 0}},
-              "systems": {"mtclean": {"labels": {"spun": label, "mt": label},
-                                      "text": {"wer_after": 0.2, "chrf_after": 80.0}}}},
-        "clean": {"kind": "clean", "systems": {"mtclean": {
-            "false_flags_per_1000_words": flags, "boilerplate_flags_per_1000_words": 0.0,
-            "edits_per_1000_words": 0.0}}},
+              "systems": {name: s["a"] for name, s in scores.items()}},
+        "clean": {"kind": "clean", "systems": {name: s["clean"] for name, s in scores.items()}},
     }  # fmt: skip
     skipped = [
         {"part": p, "reason": "data missing", "fix": "x"} for p in all_parts if p not in parts
-    ]
-    return {"parts": {p: all_parts[p] for p in parts}, "skipped": skipped, "settings": {"q": 1}}
+    ] + [{"part": s, "reason": "not requested", "fix": "y"} for s in skipped_systems]
+    return {
+        "systems": [{"name": name} for name in scores],
+        "parts": {p: all_parts[p] for p in parts},
+        "skipped": skipped,
+        "settings": {"q": 1},
+    }
 
 
 def test_gated_metrics_only_for_labels_with_gold() -> None:
-    keys = set(gated_metrics(_report(0.5)))
+    keys = set(gated_metrics(_report(0.5), GATED))
     assert "a/spun/f1" in keys and "a/mt/f1" not in keys
     assert {
         "a/text/wer_after",
         "a/text/chrf_after",
         "clean/clean/false_flags_per_1000_words",
     } <= keys
+    assert gated_metrics(_report(0.5), "absent") == {}
 
 
-def test_gate_ignores_the_optional_model_system() -> None:
-    without = _report(0.5)
-    with_model = _report(0.5)
-    worse = {"labels": {"spun": {"precision": 0.0, "recall": 0.0, "f1": 0.0}}}
-    with_model["parts"]["a"]["systems"][MODEL_SYSTEM] = worse
-    with_model["parts"]["clean"]["systems"][MODEL_SYSTEM] = {"false_flags_per_1000_words": 99.0}
-    assert gated_metrics(with_model) == gated_metrics(without)
-    baseline = updated_baseline(without, None)
-    assert updated_baseline(with_model, None) == baseline
-    assert check(with_model, baseline) == check(without, baseline)
-    assert check(with_model, baseline).ok
+def test_every_system_is_gated_on_its_own_floors() -> None:
+    both = _report(0.5, systems={GATED: _scores(0.5), DEFAULT_SYSTEM: _scores(0.8)})
+    baseline = updated_baseline(both, None)
+    assert set(baseline["systems"]) == {GATED, DEFAULT_SYSTEM}
+    assert baseline["systems"][DEFAULT_SYSTEM]["metrics"]["a/spun/f1"]["measured"] == 0.8
+    assert check(both, baseline).ok
+    worse = _report(0.5, systems={GATED: _scores(0.5), DEFAULT_SYSTEM: _scores(0.6)})
+    failures = check(worse, baseline).failures
+    assert failures and all(f.startswith(f"{DEFAULT_SYSTEM}/a/") for f in failures)
+
+
+def test_a_system_without_floors_is_reported_not_gated() -> None:
+    baseline = updated_baseline(_report(0.5), None)
+    both = _report(0.5, systems={GATED: _scores(0.5), DEFAULT_SYSTEM: _scores(0.0, flags=99.0)})
+    result = check(both, baseline)
+    assert result.ok and not result.not_checked
+    assert set(result.passed) == {f"{GATED}/{key}" for key in gated_metrics(both, GATED)}
+    assert len(result.not_gated) == 1
+    assert result.not_gated[0].startswith(f"{DEFAULT_SYSTEM}: not gated (no floors")
+    assert "--update-baseline" in result.not_gated[0]
+    assert check(_report(0.5), baseline).not_gated == ()
+
+
+def test_floors_of_a_skipped_system_are_not_checked_and_kept() -> None:
+    both = _report(0.5, systems={GATED: _scores(0.5), DEFAULT_SYSTEM: _scores(0.8)})
+    old = updated_baseline(both, None)
+    rules_only = _report(0.5, skipped_systems=(DEFAULT_SYSTEM,))
+    result = check(rules_only, old)
+    assert result.ok and result.not_checked
+    assert all(
+        n.startswith(f"{DEFAULT_SYSTEM}/") and "(not requested)" in n for n in result.not_checked
+    )
+    assert updated_baseline(rules_only, old)["systems"] == old["systems"]
+    gone = _report(0.5)  # the system neither ran nor was skipped: it no longer exists
+    with pytest.raises(BaselineLoweringError, match=f"{DEFAULT_SYSTEM}: would be removed"):
+        updated_baseline(gone, old)
+    assert set(updated_baseline(gone, old, allow_lower=True)["systems"]) == {GATED}
+
+
+def test_a_baseline_of_another_format_is_refused_with_what_to_do() -> None:
+    old_format = {"format": 1, "system": "mtclean", "metrics": {}}
+    with pytest.raises(BaselineFormatError, match="--update-baseline"):
+        check(_report(0.5), old_format)
+    with pytest.raises(BaselineFormatError):
+        updated_baseline(_report(0.5), old_format)
 
 
 def test_gate_passes_within_noise_and_fails_beyond_it() -> None:
     baseline = updated_baseline(_report(0.5, flags=1.0), None)
-    entry = baseline["metrics"]["a/spun/f1"]
+    entry = baseline["systems"][GATED]["metrics"]["a/spun/f1"]
     assert entry["measured"] == 0.5 and entry["bound"] == pytest.approx(0.5 - entry["margin"])
     assert check(_report(0.5 - entry["margin"] / 2, flags=1.2), baseline).ok
     result = check(_report(0.4, flags=1.0), baseline)
     assert not result.ok and any(
-        f.startswith("a/spun/f1 = 0.4000 < floor") for f in result.failures
+        f.startswith(f"{GATED}/a/spun/f1 = 0.4000 < floor") for f in result.failures
     )
     ceiling = check(_report(0.5, flags=3.0), baseline)
     assert any("false_flags_per_1000_words" in f and "ceiling" in f for f in ceiling.failures)
@@ -485,15 +556,20 @@ def test_gate_skips_parts_the_run_skipped_and_flags_vanished_metrics() -> None:
     assert any("missing" in f for f in check(vanished, baseline).failures)
 
 
+def _floors(baseline: Mapping[str, Any]) -> dict[str, Any]:
+    floors: dict[str, Any] = baseline["systems"][GATED]["metrics"]
+    return floors
+
+
 def test_lowering_a_floor_needs_allow_lower() -> None:
     old = updated_baseline(_report(0.6), None)
     with pytest.raises(BaselineLoweringError, match="--allow-lower") as caught:
         updated_baseline(_report(0.5), old)
-    assert any(c.startswith("a/spun/f1: floor") for c in caught.value.changes)
+    assert any(c.startswith(f"{GATED}/a/spun/f1: floor") for c in caught.value.changes)
     lowered = updated_baseline(_report(0.5), old, allow_lower=True)
-    assert lowered["metrics"]["a/spun/f1"]["measured"] == 0.5
+    assert _floors(lowered)["a/spun/f1"]["measured"] == 0.5
     raised = updated_baseline(_report(0.7), old)  # raising floors needs no flag
-    assert raised["metrics"]["a/spun/f1"]["bound"] > old["metrics"]["a/spun/f1"]["bound"]
+    assert _floors(raised)["a/spun/f1"]["bound"] > _floors(old)["a/spun/f1"]["bound"]
     with pytest.raises(BaselineLoweringError):  # a ceiling going up is a lowering too
         updated_baseline(_report(0.6, flags=5.0), old)
 
@@ -501,23 +577,25 @@ def test_lowering_a_floor_needs_allow_lower() -> None:
 def test_update_keeps_old_floor_on_tiny_jitter() -> None:
     old = updated_baseline(_report(0.6), None)
     new = updated_baseline(_report(0.6 - 0.001), old)  # well under a tenth of the 0.03 margin
-    assert new["metrics"]["a/spun/f1"] == old["metrics"]["a/spun/f1"]
+    assert _floors(new)["a/spun/f1"] == _floors(old)["a/spun/f1"]
 
 
 def test_update_keeps_floors_of_skipped_parts() -> None:
     old = updated_baseline(_report(0.6), None)
     new = updated_baseline(_report(0.6, parts=("clean",)), old)
-    assert new["metrics"]["a/spun/f1"] == old["metrics"]["a/spun/f1"]
+    assert _floors(new)["a/spun/f1"] == _floors(old)["a/spun/f1"]
 
 
 def test_cli_update_then_gate_then_refuse_lowering(tmp_path: Path) -> None:
     baseline = tmp_path / "baseline.json"
-    common = ["evaluate", "--quick", "--quiet", "--data", str(tmp_path / "absent"),
+    common = ["evaluate", "--quick", "--quiet", "--no-model", "--data", str(tmp_path / "absent"),
               "--out", str(tmp_path / "out"), "--baseline", str(baseline)]  # fmt: skip
     result = runner.invoke(app, [*common, "--update-baseline"])
     assert result.exit_code == 0, result.output
     pinned = json.loads(baseline.read_text())
-    assert "seeds/boilerplate/f1" in pinned["metrics"]
+    assert set(pinned["systems"]) == {"do-nothing", "lexicon-only", GATED}  # every system run
+    floors = pinned["systems"][GATED]["metrics"]
+    assert "seeds/boilerplate/f1" in floors
     assert (tmp_path / "out" / "report.md").is_file() and (
         tmp_path / "out" / "report.json"
     ).is_file()
@@ -525,20 +603,21 @@ def test_cli_update_then_gate_then_refuse_lowering(tmp_path: Path) -> None:
     assert "| seeds | boilerplate (17) | 0.00 / 0.00 / 0.00 |" in summary  # do-nothing row
     assert "apt-get install" not in result.output or "skipped" in result.output
     assert "MTCLEAN_DATA" in result.output  # the skipped parts say how to get the data
+    assert f"skipped {DEFAULT_SYSTEM}: not requested" in result.output
 
     assert runner.invoke(app, [*common, "--gate"]).exit_code == 0
 
     # Pin a floor the current system cannot reach: the gate must fail on it.
     key = "seeds/spun/f1"
-    assert pinned["metrics"][key]["measured"] < 0.999
-    pinned["metrics"][key]["bound"] = 0.999
-    pinned["metrics"][key]["measured"] = 1.0
+    assert floors[key]["measured"] < 0.999
+    floors[key]["bound"] = 0.999
+    floors[key]["measured"] = 1.0
     baseline.write_text(json.dumps(pinned))
     failed = runner.invoke(app, [*common, "--gate"])
-    assert failed.exit_code == 1 and key in failed.output
+    assert failed.exit_code == 1 and f"{GATED}/{key}" in failed.output
     refused = runner.invoke(app, [*common, "--update-baseline"])
     assert refused.exit_code == 2 and "--allow-lower" in refused.output
-    assert json.loads(baseline.read_text())["metrics"][key]["bound"] == 0.999
+    assert _floors(json.loads(baseline.read_text()))[key]["bound"] == 0.999
     allowed = runner.invoke(app, [*common, "--update-baseline", "--allow-lower"])
     assert allowed.exit_code == 0, allowed.output
-    assert json.loads(baseline.read_text())["metrics"]["seeds/boilerplate/f1"]["bound"] < 0.999
+    assert _floors(json.loads(baseline.read_text()))["seeds/boilerplate/f1"]["bound"] < 0.999

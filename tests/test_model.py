@@ -191,3 +191,50 @@ def test_features_do_not_depend_on_string_hashing() -> None:
         for hash_seed in ("1", "2", "3", "4")
     }
     assert len(outputs) == 1
+
+
+def test_decision_policy_moves_the_threshold_with_the_document() -> None:
+    from mtclean.model.spans import DecisionPolicy
+
+    policy = DecisionPolicy(threshold=0.8, relaxed=0.4, rate_low=0.05, rate_high=0.15)
+    assert policy.threshold_for(0.0) == 0.8 and policy.threshold_for(0.05) == 0.8
+    assert policy.threshold_for(0.15) == 0.4 and policy.threshold_for(0.5) == 0.4
+    assert abs(policy.threshold_for(0.10) - 0.6) < 1e-9
+    from mtclean.model.spans import MIN_CONDITION_WORDS
+
+    probs = np.linspace(0.1, 0.9, MIN_CONDITION_WORDS)
+    assert (policy.condition(probs, 0.0) == probs).all()  # a clean-looking document: unchanged
+    conditioned = policy.condition(probs, 0.3)
+    assert (np.diff(conditioned) > 0).all() and (conditioned > probs).all()  # monotone, raised
+    at_cut = policy.condition(np.full(MIN_CONDITION_WORDS, 0.4), 0.3)
+    assert abs(float(at_cut[0]) - 0.8) < 1e-6  # the relaxed cut maps onto the threshold
+    short = probs[: MIN_CONDITION_WORDS - 1]
+    assert (policy.condition(short, 0.3) == short).all()  # too few words to trust the rate
+    fixed = DecisionPolicy.fixed(0.7)
+    assert fixed.threshold_for(0.9) == 0.7 and (fixed.condition(probs, 0.9) == probs).all()
+    assert DecisionPolicy.from_json(policy.to_json()) == policy
+    with pytest.raises(ValueError):
+        DecisionPolicy(threshold=0.5, relaxed=0.6, rate_low=0.0, rate_high=0.1)
+
+
+def test_screen_rate_rises_with_spinning(detector) -> None:  # type: ignore[no-untyped-def]
+    from mtclean.model.screen import SpinScreen
+
+    screen = SpinScreen(detector.scorer.extractor.ngrams)
+    clean = (
+        "The minister said the talks in Geneva had failed. Officials said the military would "
+        "stay on the border, and the government said it would meet again next week."
+    )
+    spun = (
+        "The minister stated the talks in Geneva had failed. Officers stated the army would "
+        "keep on the border, and the authorities stated it will meet once more subsequent week."
+    )
+    assert screen.screen(spun).rate > screen.screen(clean).rate
+    assert screen.screen("").words == 0
+
+
+def test_model_document_score_and_screen_stats(detector) -> None:  # type: ignore[no-untyped-def]
+    from mtclean.records import Document
+
+    found = detector.detect(Document("Talks failed on Monday, officials said."))
+    assert found.stats.get("read") == 1 and found.score is not None and 0 <= found.score <= 1

@@ -24,7 +24,9 @@ def build_detectors(config: CleanerConfig) -> list[Detector]:
     if config.model:
         from mtclean.detectors.model import ModelDetector
 
-        detectors.append(ModelDetector(threshold=config.model_threshold))
+        detectors.append(
+            ModelDetector(threshold=config.model_threshold, screen=config.model_screen)
+        )
     return detectors
 
 

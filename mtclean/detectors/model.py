@@ -9,6 +9,7 @@ Spans carry no replacement: the lexicon restores what it knows.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Sequence
@@ -28,17 +29,34 @@ def model_dir() -> Path:
     return Path(os.environ.get(MODEL_DIR_ENV, str(DEFAULT_MODEL_DIR)))
 
 
+POLICY_FILE = "cascade.json"
+
+
 class ModelDetector:
     """Word probabilities from the shipped model, merged into spans (see
-    :func:`mtclean.model.spans.merge_spans`). ``threshold`` None takes the one chosen at
-    training time on clean development text."""
+    :func:`mtclean.model.spans.merge_spans`), decided per document.
+
+    A cascade: the cheap screen (``mtclean.model.screen``) reads every document and the encoder
+    only those it passes (``screen=False`` reads all). Word decisions are conditioned on the
+    document (``mtclean.model.spans.DecisionPolicy`` in ``cascade.json``): a strict threshold
+    in clean-looking documents, a lower one in documents that are spun through. ``threshold``
+    given: that one fixed threshold everywhere (no conditioning). ``threshold`` None and no
+    ``cascade.json``: the threshold chosen at training time, fixed.
+    """
 
     name: ClassVar[str] = "model"
 
     def __init__(
-        self, directory: Path | None = None, threshold: float | None = None, kind: str | None = None
+        self,
+        directory: Path | None = None,
+        threshold: float | None = None,
+        kind: str | None = None,
+        *,
+        screen: bool = True,
     ) -> None:
         from mtclean.model.scorers import load_scorer
+        from mtclean.model.screen import SpinScreen
+        from mtclean.model.spans import DecisionPolicy
 
         self.directory = directory or model_dir()
         if not (self.directory / "model.json").is_file() and kind is None:
@@ -47,22 +65,64 @@ class ModelDetector:
                 "scripts/train.py; or switch the component off: CleanerConfig(model=False))"
             )
         self.scorer = load_scorer(self.directory, kind)
-        self.threshold = self.scorer.threshold if threshold is None else threshold
+        policy_path = self.directory / POLICY_FILE
+        if threshold is not None:
+            self.policy = DecisionPolicy.fixed(threshold)
+        elif policy_path.is_file():
+            self.policy = DecisionPolicy.from_json(json.loads(policy_path.read_text("utf-8")))
+        else:
+            self.policy = DecisionPolicy.fixed(self.scorer.threshold)
+        self.threshold = self.policy.threshold
+        self._gains = SpinScreen(self.scorer.extractor.ngrams)
+        self.screen = self._gains if screen else None
+
+    def passes_screen(self, text: str) -> bool:
+        """Whether the encoder reads ``text`` (always, without a screen)."""
+        from mtclean.model.screen import MIN_WORDS
+
+        if self.screen is None or self.policy.screen_cut <= 0.0:
+            return True
+        found = self.screen.screen(text)
+        return found.words < MIN_WORDS or found.rate >= self.policy.screen_cut
 
     def spans_for(self, texts: Sequence[str], threshold: float | None = None) -> list[list[Span]]:
-        from mtclean.model.spans import merge_spans
+        """Spans of each text, every text read by the encoder (no screen); ``threshold``: one
+        fixed threshold instead of the policy."""
+        return [spans for spans, _ in self._decide(texts, threshold)]
 
-        cut = self.threshold if threshold is None else threshold
-        return [
-            merge_spans(text, words, probs, self.scorer.calibration, cut, self.name)
-            for text, (words, probs) in zip(texts, self.scorer.score_batch(texts), strict=True)
-        ]
+    def _decide(
+        self, texts: Sequence[str], threshold: float | None = None
+    ) -> list[tuple[list[Span], float]]:
+        from mtclean.model.spans import calibrated_degraded, degraded_rate, merge_calibrated
+
+        out: list[tuple[list[Span], float]] = []
+        for text, (words, probs) in zip(texts, self.scorer.score_batch(texts), strict=True):
+            if not words:
+                out.append(([], 0.0))
+                continue
+            calibrated = calibrated_degraded(probs, self.scorer.calibration)
+            rate = degraded_rate(words, calibrated)
+            if threshold is None:
+                gains = self._gains.word_gains(text) if self.policy.needs_gains else None
+                types = [w.text for w in words]
+                calibrated = self.policy.condition(calibrated, rate, gains, types)
+            cut = self.policy.threshold if threshold is None else threshold
+            out.append((merge_calibrated(text, words, probs, calibrated, cut, self.name), rate))
+        return out
 
     def detect_batch(self, docs: Sequence[Document]) -> list[Detection]:
-        return [
-            Detection(spans=tuple(spans), stats={"spans": len(spans)})
-            for spans in self.spans_for([d.text for d in docs])
-        ]
+        chosen = [i for i, doc in enumerate(docs) if self.passes_screen(doc.text)]
+        found = dict(zip(chosen, self._decide([docs[i].text for i in chosen]), strict=True))
+        detections: list[Detection] = []
+        for i in range(len(docs)):
+            if i not in found:
+                detections.append(Detection(stats={"screened_out": 1}))
+                continue
+            spans, rate = found[i]
+            detections.append(
+                Detection(spans=tuple(spans), stats={"read": 1, "spans": len(spans)}, score=rate)
+            )
+        return detections
 
     def detect(self, doc: Document) -> Detection:
         return self.detect_batch([doc])[0]

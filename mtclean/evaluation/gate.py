@@ -1,6 +1,7 @@
 """The regression gate: floors and ceilings pinned in a baseline JSON, checked against a report.
 
-A baseline entry pins one metric of the ``mtclean`` system, e.g. ``bbc_spin_medium/spun/f1``::
+The baseline holds floors per system (``systems: {name: {metrics: {...}}}``); an entry pins one
+metric of one system, e.g. ``bbc_spin_medium/spun/f1`` of ``mtclean-rules``::
 
     {"direction": "min", "measured": 0.47, "margin": 0.02, "bound": 0.45}
 
@@ -8,10 +9,13 @@ A baseline entry pins one metric of the ``mtclean`` system, e.g. ``bbc_spin_medi
 better: WER, false flags per 1,000 words). ``bound`` is the measured value minus (floors) or plus
 (ceilings) the noise ``margin``: the gate fails when a metric falls below its measured value by
 more than the margin. Entries are written only by ``mtclean evaluate --update-baseline`` from a
-real run; an update that would lower a floor (or raise a ceiling, or drop a metric of a part
-that ran) is refused unless ``allow_lower`` is given. Floors of parts the run skipped are kept,
-and so are floors the new run would loosen by less than a tenth of their margin (run-to-run
-jitter, not a decision to lower).
+real run, for every system that ran; an update that would lower a floor (or raise a ceiling, or
+drop a metric of a part that ran, or drop a system that no longer exists) is refused unless
+``allow_lower`` is given. Floors of parts and systems the run skipped are kept, and so are
+floors the new run would loosen by less than a tenth of their margin (run-to-run jitter, not a
+decision to lower). A system that ran but has no floors yet is reported as not gated.
+
+In results and messages a metric is named ``system/part/group/metric``.
 """
 
 from __future__ import annotations
@@ -22,8 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 Direction = Literal["min", "max"]
-GATED_SYSTEM = "mtclean"
-BASELINE_FORMAT = 1
+BASELINE_FORMAT = 2  # 1: the floors of one system (``system``, ``metrics``)
 _EPSILON = 1e-9
 JITTER_SHARE = 0.1  # loosening by at most this share of the margin keeps the old floor
 
@@ -57,12 +60,14 @@ class Metric:
 
 @dataclass(frozen=True, slots=True)
 class GateResult:
-    """What the gate found: failures (regressions), checks passed, entries not checked."""
+    """What the gate found: failures (regressions), checks passed, entries not checked (their
+    part or system did not run) and systems that ran without floors (not gated)."""
 
     failures: tuple[str, ...]
     passed: tuple[str, ...]
     not_checked: tuple[str, ...]
     warnings: tuple[str, ...] = ()
+    not_gated: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -81,7 +86,31 @@ class BaselineLoweringError(ValueError):
         )
 
 
-def gated_metrics(report: Mapping[str, Any], system: str = GATED_SYSTEM) -> dict[str, Metric]:
+class BaselineFormatError(ValueError):
+    """The baseline is not in the format this version reads."""
+
+
+def floors_by_system(baseline: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """The baseline's entries per system (``{system: {key: entry}}``)."""
+    found = baseline.get("format")
+    if found != BASELINE_FORMAT:
+        raise BaselineFormatError(
+            f"the baseline has format {found!r}; this version reads format {BASELINE_FORMAT} "
+            "(floors per system, under 'systems'): regenerate it with "
+            "`mtclean evaluate --quick --update-baseline --allow-lower`"
+        )
+    return {
+        name: dict(pinned.get("metrics", {}))
+        for name, pinned in baseline.get("systems", {}).items()
+    }
+
+
+def systems_run(report: Mapping[str, Any]) -> list[str]:
+    """The systems the report measured, in run order."""
+    return [str(s["name"]) for s in report.get("systems", [])]
+
+
+def gated_metrics(report: Mapping[str, Any], system: str) -> dict[str, Metric]:
     """The metrics of ``system`` the gate pins, by key.
 
     Span metrics only for labels with req gold spans in the part; text metrics where measured;
@@ -156,31 +185,50 @@ def settings_warnings(report: Mapping[str, Any], baseline: Mapping[str, Any]) ->
 
 
 def check(report: Mapping[str, Any], baseline: Mapping[str, Any]) -> GateResult:
-    """Compare the report's ``mtclean`` metrics with the baseline's floors and ceilings."""
-    current = gated_metrics(report)
-    ran = set(report.get("parts", {}))
+    """Compare the metrics of every system the report measured with the baseline's bounds.
+
+    Raises :class:`BaselineFormatError` when the baseline is in another format.
+    """
+    floors = floors_by_system(baseline)
+    ran = systems_run(report)
+    parts_ran = set(report.get("parts", {}))
     skipped = {s["part"]: s["reason"] for s in report.get("skipped", [])}
     failures: list[str] = []
     passed: list[str] = []
     not_checked: list[str] = []
-    for key, item in sorted(baseline.get("metrics", {}).items()):
-        part = key.split("/", 1)[0]
-        if part not in ran:
-            reason = skipped.get(part, "part not run")
-            not_checked.append(f"{key}: not checked ({reason})")
-            continue
-        metric = current.get(key)
-        if metric is None:
-            failures.append(f"{key}: missing from this run (the part ran but the metric is gone)")
-        elif _violates(metric.value, item):
-            failures.append(_describe(key, metric.value, item))
-        else:
-            passed.append(key)
+    for system, pinned in sorted(floors.items()):
+        current = gated_metrics(report, system) if system in ran else {}
+        for key, item in sorted(pinned.items()):
+            name = f"{system}/{key}"
+            part = key.split("/", 1)[0]
+            if system not in ran:
+                reason = skipped.get(system, "system not run")
+                not_checked.append(f"{name}: not checked ({reason})")
+                continue
+            if part not in parts_ran:
+                reason = skipped.get(part, "part not run")
+                not_checked.append(f"{name}: not checked ({reason})")
+                continue
+            metric = current.get(key)
+            if metric is None:
+                failures.append(
+                    f"{name}: missing from this run (the part ran but the metric is gone)"
+                )
+            elif _violates(metric.value, item):
+                failures.append(_describe(name, metric.value, item))
+            else:
+                passed.append(name)
+    not_gated = [
+        f"{system}: not gated (no floors in the baseline yet; pin them with --update-baseline)"
+        for system in ran
+        if system not in floors
+    ]
     return GateResult(
         tuple(failures),
         tuple(passed),
         tuple(not_checked),
         tuple(settings_warnings(report, baseline)),
+        tuple(not_gated),
     )
 
 
@@ -215,31 +263,49 @@ def _jitter(old: Mapping[str, Any], new: Mapping[str, Any] | None) -> bool:
 def updated_baseline(
     report: Mapping[str, Any], old: Mapping[str, Any] | None, allow_lower: bool = False
 ) -> dict[str, Any]:
-    """The baseline pinned from ``report``; floors of parts the run skipped are carried over.
+    """The baseline pinned from ``report`` for every system that ran; floors of parts the run
+    skipped, and of systems it skipped, are carried over.
 
     Raises :class:`BaselineLoweringError` when a floor would go down (or a ceiling up, or a metric
-    of a part that ran would disappear) and ``allow_lower`` is false.
+    of a part that ran would disappear, or a system that no longer exists would be dropped) and
+    ``allow_lower`` is false; :class:`BaselineFormatError` when ``old`` is in another format.
     """
-    ran = set(report.get("parts", {}))
-    metrics = {key: entry(m) for key, m in sorted(gated_metrics(report).items())}
-    old_metrics: Mapping[str, Any] = (old or {}).get("metrics", {})
-    for key, item in old_metrics.items():
-        if key.split("/", 1)[0] not in ran or _jitter(item, metrics.get(key)):
-            metrics[key] = dict(item)
-    changes = lowered(old_metrics, metrics)
+    old_floors = floors_by_system(old) if old is not None else {}
+    ran = systems_run(report)
+    parts_ran = set(report.get("parts", {}))
+    skipped = {s["part"] for s in report.get("skipped", [])}
+    systems: dict[str, dict[str, Any]] = {}
+    changes: list[str] = []
+    for system in ran:
+        metrics = {key: entry(m) for key, m in sorted(gated_metrics(report, system).items())}
+        before = old_floors.get(system, {})
+        for key, item in before.items():
+            if key.split("/", 1)[0] not in parts_ran or _jitter(item, metrics.get(key)):
+                metrics[key] = dict(item)
+        changes += [f"{system}/{change}" for change in lowered(before, metrics)]
+        systems[system] = {"metrics": dict(sorted(metrics.items()))}
+    for system, before in old_floors.items():
+        if system in systems:
+            continue
+        if system in skipped:
+            systems[system] = {"metrics": dict(before)}
+        else:
+            changes.append(
+                f"{system}: would be removed ({len(before)} floor(s); the run has no such system)"
+            )
     if changes and not allow_lower:
         raise BaselineLoweringError(tuple(changes))
     return {
         "format": BASELINE_FORMAT,
         "about": (
-            "Regression floors ('min') and ceilings ('max') of the mtclean system, written by "
+            "Regression floors ('min') and ceilings ('max') per system, written by "
             "`mtclean evaluate --quick --update-baseline` from a real run; never edit by hand. "
             "bound = measured -/+ margin; the gate fails when a metric crosses its bound."
         ),
-        "system": GATED_SYSTEM,
         "command": report.get("command"),
         "mtclean_version": report.get("mtclean_version"),
         "resources_hash": report.get("model", {}).get("resources_hash"),
+        "models_hash": report.get("model", {}).get("models_hash"),
         "settings": report.get("settings"),
-        "metrics": dict(sorted(metrics.items())),
+        "systems": dict(sorted(systems.items())),
     }

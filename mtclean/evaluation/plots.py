@@ -9,6 +9,7 @@ from typing import Any
 
 from mtclean.records import LABELS
 
+LEGEND_INCHES = 0.5  # below the panels: two rows of legend entries
 _COLOURS = ("#9e9e9e", "#4c72b0", "#dd8452", "#55a868", "#c44e52")
 
 
@@ -26,7 +27,8 @@ def plot_precision_recall(report: Mapping[str, Any], path: Path) -> Path:
     parts = _gold_parts(report)
     columns = min(3, max(1, len(parts)))
     rows = max(1, math.ceil(len(parts) / columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(5.2 * columns, 3.6 * rows), squeeze=False)
+    height = 3.6 * rows
+    fig, axes = plt.subplots(rows, columns, figsize=(5.2 * columns, height), squeeze=False)
     systems = [s["name"] for s in report["systems"]]
     width = 0.8 / (2 * len(systems))
     for ax, (name, part) in zip(axes.flat, parts, strict=False):
@@ -53,9 +55,10 @@ def plot_precision_recall(report: Mapping[str, Any], path: Path) -> Path:
     for ax in list(axes.flat)[len(parts) :]:
         ax.axis("off")
     handles, names = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="lower center", ncol=len(systems) * 2, fontsize=8, frameon=False)
+    # one legend column per system (its P above its R): fits the one-panel figure too
+    fig.legend(handles, names, loc="lower center", ncol=len(systems), fontsize=8, frameon=False)
     fig.suptitle("Span precision (solid) and recall (hatched) per label, per part")
-    fig.tight_layout(rect=(0, 0.06, 1, 0.96))
+    fig.tight_layout(rect=(0, LEGEND_INCHES / height, 1, 0.96))
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path

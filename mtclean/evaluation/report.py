@@ -113,7 +113,8 @@ def _clean_table(name: str, part: Mapping[str, Any]) -> list[str]:
     return [f"#### {name} / false flags on clean text", "", *_table(["metric", *systems], rows)]
 
 
-def _siblings(section: Mapping[str, Any]) -> list[str]:
+def _siblings(section: Mapping[str, Any], headline: str | None) -> list[str]:
+    """``headline``: the system whose unsupported terms are listed (else the last system)."""
     lines = [
         "## Sibling support",
         "",
@@ -138,10 +139,10 @@ def _siblings(section: Mapping[str, Any]) -> list[str]:
         ],
     ]
     lines += _table(["metric", *systems], rows)
-    best = records.get("mtclean") or records[systems[-1]]
-    top = ", ".join(f"{t} ({n})" for t, n in best["after"]["unsupported_terms"][:10])
+    best = headline if headline in records else systems[-1]
+    top = ", ".join(f"{t} ({n})" for t, n in records[best]["after"]["unsupported_terms"][:10])
     if top:
-        lines += [f"Most frequent unsupported terms after `mtclean`: {top}.", ""]
+        lines += [f"Most frequent unsupported terms after `{best}`: {top}.", ""]
     return lines
 
 
@@ -180,6 +181,10 @@ def _summary(parts: Mapping[str, Any]) -> list[str]:
     ]
 
 
+def _of(system: str | None) -> str:
+    return f" of `{system}`" if system else ""
+
+
 def render_markdown(report: Mapping[str, Any], gate: Mapping[str, Any] | None = None) -> str:
     """The report as Markdown: command, systems, skipped parts, a table per label per part."""
     lines = [
@@ -194,7 +199,8 @@ def render_markdown(report: Mapping[str, Any], gate: Mapping[str, Any] | None = 
         f"Seed {report['seed']}; settings: "
         + ", ".join(f"{k}={v}" for k, v in report["settings"].items())
         + f"; resources hash `{report['model']['resources_hash']}`; "
-        f"detectors: {', '.join(report['model']['detectors']) or 'none'}; "
+        f"detectors{_of(report['model'].get('detectors_of'))}: "
+        f"{', '.join(report['model']['detectors']) or 'none'}; "
         f"total time {report['timings']['total']:.1f} s.",
         "",
         report["note"],
@@ -208,12 +214,6 @@ def render_markdown(report: Mapping[str, Any], gate: Mapping[str, Any] | None = 
         for s in report["systems"]
     ]
     lines.append("")
-    lines += [
-        f"Not run (not requested): `{s['name']}`, {s['description']}; add `{s['option']}`."
-        for s in report.get("not_requested", [])
-    ]
-    if report.get("not_requested"):
-        lines.append("")
     lines += ["## Skipped", ""]
     if report["skipped"]:
         lines += [
@@ -230,7 +230,8 @@ def render_markdown(report: Mapping[str, Any], gate: Mapping[str, Any] | None = 
             f"{len(gate['not_checked'])} not checked.",
             "",
         ]
-        lines += [f"- {item}" for item in (*gate["failures"], *gate["warnings"])]
+        shown = (*gate["failures"], *gate["warnings"], *gate.get("not_gated", ()))
+        lines += [f"- {item}" for item in shown]
         lines.append("")
     lines += _summary(report["parts"])
     for name, part in report["parts"].items():
@@ -246,7 +247,7 @@ def render_markdown(report: Mapping[str, Any], gate: Mapping[str, Any] | None = 
         else:
             lines += _clean_table(name, part)
     if report.get("siblings"):
-        lines += _siblings(report["siblings"])
+        lines += _siblings(report["siblings"], report["model"].get("detectors_of"))
     plots = report.get("plots") or []
     if plots:
         lines += ["## Plots", ""] + [f"![{p}]({p})" for p in plots] + [""]

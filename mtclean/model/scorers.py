@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ Probs = tuple[list[Word], "npt.NDArray[np.float32]"]
 class WordScorer(Protocol):
     calibration: Calibration
     threshold: float
+    extractor: FeatureExtractor  # its n-gram table also feeds the cascade's screen
 
     def score_batch(self, texts: Sequence[str]) -> list[Probs]: ...
 
@@ -99,7 +101,14 @@ class EncoderScorer:
 
 
 def load_scorer(model_dir: Path, kind: str | None = None) -> WordScorer:
-    """The scorer ``model.json`` in ``model_dir`` names (or ``kind``: "gbm" / "encoder")."""
+    """The scorer ``model.json`` in ``model_dir`` names (or ``kind``: "gbm" / "encoder"),
+    loaded once per process and folder (scorers are read-only after loading, so every Cleaner
+    of the process shares one copy of the weights)."""
+    return _load_scorer(model_dir.resolve(), kind)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_scorer(model_dir: Path, kind: str | None) -> WordScorer:
     chosen = kind or str(_meta(model_dir / "model.json")["kind"])
     if chosen == "gbm":
         return GbmScorer(model_dir)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
+# A document's rate is estimated from its words; below this many the estimate is too noisy to
+# lower the threshold (16 clean words can average 0.26), so short texts keep the strict one.
+MIN_CONDITION_WORDS = 100
 MAX_GAP = 1  # words merge into one span when only this many characters (a space) separate them
 
 
@@ -60,12 +63,32 @@ def merge_spans(
     """Flag words whose calibrated P(degraded) reaches ``threshold``; adjacent flagged words
     (only whitespace between, no line break) become one span labelled by the argmax of the summed
     label probabilities, scored by the highest calibrated probability in it."""
-    import numpy as np
-
     if not words:
         return []
-    raw = 1.0 - probs[:, 0].astype(np.float64)
-    calibrated = calibration(raw)
+    return merge_calibrated(text, words, probs, calibrated_degraded(probs, calibration),
+                            threshold, source)  # fmt: skip
+
+
+def calibrated_degraded(
+    probs: npt.NDArray[np.float32], calibration: Calibration
+) -> npt.NDArray[np.float64]:
+    """Calibrated P(degraded) = calibration(1 - P(O)) per word."""
+    import numpy as np
+
+    return calibration(1.0 - probs[:, 0].astype(np.float64))
+
+
+def merge_calibrated(
+    text: str,
+    words: Sequence[Word],
+    probs: npt.NDArray[np.float32],
+    calibrated: npt.NDArray[np.float64],
+    threshold: float,
+    source: str,
+) -> list[Span]:
+    """:func:`merge_spans` with the calibrated probabilities already computed."""
+    import numpy as np
+
     spans: list[Span] = []
     run: list[int] = []
 
@@ -92,3 +115,137 @@ def merge_spans(
         run.append(i)
     close()
     return spans
+
+
+def degraded_rate(words: Sequence[Word], calibrated: npt.NDArray[np.float64]) -> float:
+    """The model's estimate of the share of degraded words in a document: the mean calibrated
+    P(degraded) over its words with letters (punctuation-only words carry no evidence)."""
+    import numpy as np
+
+    keep = [i for i, w in enumerate(words) if any(c.isalpha() for c in w.text)]
+    return float(np.mean(calibrated[keep])) if keep else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionPolicy:
+    """Word decisions conditioned on the document (chosen on development text).
+
+    A document whose estimated degraded-word rate is at most ``rate_low`` (what clean text
+    reaches) keeps the strict ``threshold``; from ``rate_high`` up (a document spun through) the
+    ``relaxed`` one applies; in between the threshold moves linearly. ``screen_cut``: the
+    screen rate (``mtclean.model.screen``) below which the encoder does not read a document.
+    ``evidence``: when set, a word that only the lowered threshold flags must also have a
+    candidate original that fits its context at least this much better (the screen's gain).
+    ``pool``: spinners substitute consistently inside a document, so in a document past
+    ``rate_low`` each word's probability moves this share of the way to the mean over every
+    occurrence of the same word (lowercased).
+    """
+
+    threshold: float
+    relaxed: float
+    rate_low: float
+    rate_high: float
+    screen_cut: float = 0.0
+    evidence: float | None = None
+    pool: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.relaxed <= self.threshold <= 1.0:
+            raise ValueError(f"need 0 <= relaxed <= threshold <= 1, got {self}")
+        if not 0.0 <= self.rate_low <= self.rate_high <= 1.0:
+            raise ValueError(f"need 0 <= rate_low <= rate_high <= 1, got {self}")
+
+    @classmethod
+    def fixed(cls, threshold: float) -> DecisionPolicy:
+        """One threshold for every document (no conditioning, no screen)."""
+        return cls(threshold, threshold, 1.0, 1.0, 0.0)
+
+    def threshold_for(self, rate: float) -> float:
+        """The word threshold for a document whose estimated degraded-word rate is ``rate``."""
+        if rate >= self.rate_high:
+            return self.relaxed
+        if rate <= self.rate_low:
+            return self.threshold
+        share = (rate - self.rate_low) / (self.rate_high - self.rate_low)
+        return self.threshold - (self.threshold - self.relaxed) * share
+
+    def condition(
+        self,
+        calibrated: npt.NDArray[np.float64],
+        rate: float,
+        gains: Sequence[float] | None = None,
+        types: Sequence[str] | None = None,
+    ) -> npt.NDArray[np.float64]:
+        """Word probabilities given the document: the odds shifted by the document's prior, so
+        that ``threshold_for(rate)`` maps onto ``threshold`` (flags keep scores >= it); documents
+        of fewer than ``MIN_CONDITION_WORDS`` words keep their probabilities. With
+        ``evidence`` set, words below ``threshold`` without that much context ``gains`` (one per
+        word) keep their probability unshifted."""
+        import numpy as np
+
+        cut = self.threshold_for(rate)
+        if cut >= self.threshold or len(calibrated) < MIN_CONDITION_WORDS:
+            return calibrated
+        if self.pool > 0.0 and types is not None:
+            calibrated = pooled(calibrated, types, self.pool)
+        eps = 1e-6
+        shift = _logit(self.threshold) - _logit(max(cut, eps))
+        clipped = np.clip(calibrated, eps, 1.0 - eps)
+        shifted = 1.0 / (1.0 + np.exp(-(np.log(clipped / (1.0 - clipped)) + shift)))
+        if self.evidence is not None and gains is not None:
+            weak = (calibrated < self.threshold) & (np.asarray(gains) < self.evidence)
+            shifted = np.where(weak, calibrated, shifted)
+        return np.asarray(shifted)
+
+    @property
+    def needs_gains(self) -> bool:
+        return self.evidence is not None and self.relaxed < self.threshold
+
+    def to_json(self) -> dict[str, float | None]:
+        return {
+            "threshold": self.threshold,
+            "relaxed": self.relaxed,
+            "rate_low": self.rate_low,
+            "rate_high": self.rate_high,
+            "screen_cut": self.screen_cut,
+            "evidence": self.evidence,
+            "pool": self.pool,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, float | None]) -> DecisionPolicy:
+        def number(key: str, default: float | None = None) -> float | None:
+            value = data.get(key, default)
+            return None if value is None else float(value)
+
+        return cls(
+            float(data["threshold"]),  # type: ignore[arg-type]
+            float(data["relaxed"]),  # type: ignore[arg-type]
+            float(data["rate_low"]),  # type: ignore[arg-type]
+            float(data["rate_high"]),  # type: ignore[arg-type]
+            number("screen_cut", 0.0) or 0.0,
+            number("evidence"),
+            number("pool", 0.0) or 0.0,
+        )
+
+
+def _logit(p: float) -> float:
+    import math
+
+    p = min(max(p, 1e-6), 1.0 - 1e-6)
+    return math.log(p / (1.0 - p))
+
+
+def pooled(
+    calibrated: npt.NDArray[np.float64], types: Sequence[str], weight: float
+) -> npt.NDArray[np.float64]:
+    """Each probability moved ``weight`` of the way to the mean of its word type's."""
+    import numpy as np
+
+    groups: dict[str, list[int]] = {}
+    for i, word in enumerate(types):
+        groups.setdefault(word.lower(), []).append(i)
+    means = np.empty_like(calibrated)
+    for members in groups.values():
+        means[members] = calibrated[members].mean()
+    return np.asarray((1.0 - weight) * calibrated + weight * means)
