@@ -287,8 +287,8 @@ INSTALLED = ModelState(Path("models"), "encoder", frozenset())
     [
         (ModelState(Path("/m"), None, frozenset()), "no trained model in /m", "MTCLEAN_MODEL_DIR"),
         (ModelState(Path("/m"), "encoder", frozenset({"torch", "transformers"})),
-         "torch, transformers not installed", "mtclean[model]"),
-        (ModelState(Path("/m"), "gbm", frozenset({"sklearn"})), "sklearn", "mtclean[model]"),
+         "torch, transformers not installed", "mtclean[train]"),
+        (ModelState(Path("/m"), "gbm", frozenset({"sklearn"})), "sklearn", "mtclean[train]"),
         (ModelState(Path("/m"), "svm", frozenset()), "unknown model kind 'svm'", "scripts/train"),
     ],
 )  # fmt: skip
@@ -351,7 +351,7 @@ def test_model_that_fails_to_load_becomes_a_skip(monkeypatch: pytest.MonkeyPatch
     loaded, skipped, _ = load_systems(FAKE_SPECS, with_model=True, probe=lambda: INSTALLED)
     assert [spec.name for spec, _ in loaded] == ["do-nothing"]
     assert len(skipped) == 1 and "encoder weights do not fit" in skipped[0].reason
-    assert "mtclean[model]" in skipped[0].fix
+    assert "mtclean[train]" in skipped[0].fix
 
 
 def test_loaded_model_system_runs(monkeypatch: pytest.MonkeyPatch) -> None:

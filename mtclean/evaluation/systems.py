@@ -26,7 +26,8 @@ from mtclean.records import CleanResult
 logger = logging.getLogger(__name__)
 
 MODEL_EXTRAS_HINT = (
-    "pip install torch==2.13.0 (the CPU wheel) first, then pip install 'mtclean[model]'"
+    "pip install torch==2.13.0 (the CPU wheel) first, then pip install 'mtclean[train]' "
+    "(the core dependencies plus scikit-learn)"
 )
 NO_MODEL_OPTION = "--no-model"  # the CLI option (Options.model=False) that skips model systems
 
