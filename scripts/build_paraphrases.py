@@ -78,6 +78,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from build_thesaurus import parse_index_file  # scripts/ is on sys.path when run as a script
 from wordfreq import zipf_frequency
 
 from mtclean.thesaurus import POS_TAGS, Thesaurus, read_thesaurus
@@ -435,17 +436,6 @@ def parse_data_file(path: Path) -> Iterator[tuple[str, Synset]]:
                 )
                 cursor += 4
             yield fields[0], Synset(words, tuple(pointers))
-
-
-def parse_index_file(path: Path) -> Iterator[tuple[str, list[str]]]:
-    """Yield (lowercase lemma, synset offsets in sense-frequency order) from an index.* file."""
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.startswith("  "):
-                continue
-            fields = line.split()
-            synset_cnt = int(fields[2])
-            yield fields[0].replace("_", " "), fields[len(fields) - synset_cnt :]
 
 
 def build_wordnet_hop(wordnet_dir: Path, thesaurus: Thesaurus, cap: int) -> Table:

@@ -22,21 +22,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from mtclean.degrade.function_words import FUNCTION_REPLACEMENTS, PHRASEBOOK
+from mtclean.degrade.inflection import phrase_lemmas
 from mtclean.degrade.sources import held_out_pair
 from mtclean.paths import REPO
 from mtclean.thesaurus import POS_TAGS, load_pivot, load_thesaurus, load_wordnet_hop
 
 Lookup = Callable[[str], set[str]]
-
-
-def lemmas(phrase: str) -> set[str]:
-    from lemminflect import getAllLemmas
-
-    words = phrase.lower().replace("\u2019", "'").split()
-    if not words:
-        return set()
-    firsts = {words[0]} | {lemma for forms in getAllLemmas(words[0]).values() for lemma in forms}
-    return {" ".join([first, *words[1:]]) for first in firsts}
 
 
 def thesaurus_lookup(table: object) -> Lookup:
@@ -79,15 +70,16 @@ def main() -> None:
     held: list[bool] = []
     rows = []
     for canonical, spun in pairs:
-        targets = lemmas(spun)
+        targets = phrase_lemmas(spun)
         hits = {}
         for name, lookup in resources.items():
-            found = set().union(*(lookup(c) for c in lemmas(canonical)))
+            found = set().union(*(lookup(c) for c in phrase_lemmas(canonical)))
             hits[name] = bool(found & targets)
             covered[name].append(hits[name])
         union.append(any(hits.values()))
         held.append(
-            any(held_out_pair(c, t) for c in lemmas(canonical) for t in targets) and union[-1]
+            any(held_out_pair(c, t) for c in phrase_lemmas(canonical) for t in targets)
+            and union[-1]
         )
         rows.append((canonical, spun, [n for n, h in hits.items() if h]))
     total = len(pairs)

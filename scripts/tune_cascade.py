@@ -17,8 +17,7 @@ look cleaner than new text). From the model's calibrated word probabilities:
 - ``relaxed`` and ``evidence``: the lowest word threshold at which words of documents past
   ``rate_high`` (clean ones included) are flagged with precision >= ``--precision`` (default
   0.9), for each context-evidence requirement (none, or a screen gain of at least 0, 1, 2, 3
-  for words only the lowered threshold flags) and each pooling weight over a word's occurrences
-  (0, 0.3, 0.6); the variant with the highest recall is kept;
+  for words only the lowered threshold flags); the variant with the highest recall is kept;
 - ``screen_cut``: the screen rate (``mtclean.model.screen``) that lets ``--screen-recall`` of
   the spun documents through to the encoder (default 0.98).
 
@@ -39,7 +38,7 @@ import numpy as np
 from mtclean.detectors.model import DEFAULT_MODEL_DIR, POLICY_FILE, ModelDetector
 from mtclean.model.data import stable_unit
 from mtclean.model.features import FeatureExtractor, word_labels
-from mtclean.model.screen import SpinScreen
+from mtclean.model.screen import SpinScreen, summarise
 from mtclean.model.spans import DecisionPolicy, calibrated_degraded, degraded_rate
 from mtclean.model.training import MAX_DENSITY, MIN_DENSITY, ngram_tables, training_spinner
 
@@ -97,8 +96,7 @@ def main() -> None:
         doc["calibrated"] = calibrated
         doc["labels"] = np.asarray(word_labels(words, doc["spans"])) > 0
         doc["gains"] = screen.word_gains(doc["text"])
-        doc["types"] = [w.text for w in words]
-        doc["screen"] = screen.screen(doc["text"]).rate
+        doc["screen"] = summarise(doc["gains"]).rate
     clean = [d for d in docs if d["density"] == 0.0]
     spun_docs = [d for d in docs if d["density"] > 0.0]
     rate_low = float(np.percentile([d["rate"] for d in clean], 99))
@@ -107,35 +105,27 @@ def main() -> None:
     past = [d for d in docs if d["rate"] >= rate_high]
     labels_past = np.concatenate([d["labels"] for d in past])
 
-    def relaxed_for(evidence: float | None, pool: float) -> tuple[float, float]:
+    def relaxed_for(evidence: float | None) -> tuple[float, float]:
         """The lowest cut keeping word precision >= target past rate_high, and its recall."""
         best = (strict, 0.0)
         for cut in np.arange(strict, 0.05, -0.01):
-            trial = DecisionPolicy(strict, float(cut), 0.0, 0.0, 0.0, evidence, pool)
+            trial = DecisionPolicy(strict, float(cut), 0.0, 0.0, 0.0, evidence)
             flagged = np.concatenate(
-                [
-                    trial.condition(d["calibrated"], 1.0, d["gains"], d["types"]) >= strict
-                    for d in past
-                ]
+                [trial.condition(d["calibrated"], 1.0, d["gains"]) >= strict for d in past]
             )
             if not flagged.sum() or labels_past[flagged].mean() < args.precision:
                 break
             best = (float(cut), float((flagged & labels_past).sum() / max(labels_past.sum(), 1)))
         return best
 
-    variants = {
-        (evidence, pool): relaxed_for(evidence, pool)
-        for evidence in (None, 0.0, 1.0, 2.0)
-        for pool in (0.0, 0.3, 0.6)
-    }
-    for (evidence, pool), (cut, recall) in variants.items():
-        print(f"evidence {evidence}, pool {pool}: relaxed {cut:.2f}, "
-              f"word recall past rate_high {recall:.3f}")  # fmt: skip
-    evidence, pool = max(variants, key=lambda key: variants[key][1])
-    relaxed = variants[(evidence, pool)][0]
+    variants = {evidence: relaxed_for(evidence) for evidence in (None, 0.0, 1.0, 2.0)}
+    for evidence, (cut, recall) in variants.items():
+        print(f"evidence {evidence}: relaxed {cut:.2f}, word recall past rate_high {recall:.3f}")
+    evidence = max(variants, key=lambda key: variants[key][1])
+    relaxed = variants[evidence][0]
     screen_cut = float(np.quantile([d["screen"] for d in spun_docs], 1.0 - args.screen_recall))
     policy = DecisionPolicy(strict, round(relaxed, 3), round(rate_low, 4), round(rate_high, 4),
-                            round(screen_cut, 4), evidence, pool)  # fmt: skip
+                            round(screen_cut, 4), evidence)  # fmt: skip
     passed_clean = float(np.mean([d["screen"] >= screen_cut for d in clean]))
     print(json.dumps(policy.to_json(), indent=1))
     print(
@@ -149,7 +139,7 @@ def main() -> None:
         tp = fp = fn = 0
         clean_flags = clean_words = 0
         for d in docs:
-            flagged = chosen.condition(d["calibrated"], d["rate"], d["gains"], d["types"]) >= strict
+            flagged = chosen.condition(d["calibrated"], d["rate"], d["gains"]) >= strict
             tp += int((flagged & d["labels"]).sum())
             fp += int((flagged & ~d["labels"]).sum())
             fn += int((~flagged & d["labels"]).sum())

@@ -142,6 +142,21 @@ def readings(word: str) -> tuple[Reading, ...]:
     return tuple(found)
 
 
+def phrase_lemmas(phrase: str) -> set[str]:
+    """The phrase lowercased (curly apostrophes straightened), as written and with its first word
+    replaced by each of that word's lemmas ("stated" -> {"stated", "state"}; "developed into" ->
+    {"developed into", "develop into"})."""
+    import lemminflect
+
+    words = phrase.lower().replace("\u2019", "'").split()
+    if not words:
+        return set()
+    firsts = {words[0]} | {
+        lemma for forms in lemminflect.getAllLemmas(words[0]).values() for lemma in forms
+    }
+    return {" ".join([first, *words[1:]]) for first in firsts}
+
+
 def choose_tag(reading: Reading, prev: str, prev2: str) -> str | None:
     """The Penn tag for this occurrence, or None when the replacement cannot be re-inflected."""
     tags = set(reading.tags)

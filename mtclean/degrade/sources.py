@@ -89,18 +89,16 @@ def trained_pair(lemma: str, synonym: str) -> bool:
 
 
 def news_sources(keep: PairFilter | None = None) -> UnionSource:
-    """The spinner's dictionaries: the phrasebook, the shipped thesaurus (MyThes + WordNet),
-    and, where shipped, the bilingual-pivot and WordNet one-hop tables, in that order."""
+    """The spinner's dictionaries: the phrasebook, the shipped thesaurus (MyThes + WordNet), the
+    bilingual-pivot and the WordNet one-hop tables, in that order."""
     from mtclean import thesaurus
     from mtclean.degrade.function_words import PHRASEBOOK
     from mtclean.degrade.spinner import DictThesaurus
 
-    sources: list[SynonymSource] = [DictThesaurus(PHRASEBOOK), thesaurus.load_thesaurus()]
-    for loader in ("load_pivot", "load_wordnet_hop"):
-        load = getattr(thesaurus, loader, None)
-        if load is not None:
-            try:
-                sources.append(load())
-            except FileNotFoundError:  # a table not built yet: the others still work
-                continue
-    return UnionSource(tuple(sources), keep)
+    sources: tuple[SynonymSource, ...] = (
+        DictThesaurus(PHRASEBOOK),
+        thesaurus.load_thesaurus(),
+        thesaurus.load_pivot(),
+        thesaurus.load_wordnet_hop(),
+    )
+    return UnionSource(sources, keep)

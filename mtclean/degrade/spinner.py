@@ -488,16 +488,6 @@ def _tokenise(text: str) -> list[_Token]:
     return tokens
 
 
-# What real spinners do (DESIGN.md): 15-30% of words, function words and phrases as often as
-# content words, one choice per lemma inside a document, and names and titles spun too.
-NEWS_SPINNER_OPTIONS: Mapping[str, float] = {
-    "function_weight": 1.0,
-    "phrase_weight": 1.5,
-    "proper_noun_rate": 0.3,
-    "consistency": 0.95,
-}
-
-
 def news_spinner(
     keep: Callable[[str, str], bool] | None = None, *, cache_size: int = 4096
 ) -> Spinner:
@@ -505,13 +495,15 @@ def news_spinner(
     (``mtclean.degrade.sources.news_sources``); ``keep(lemma, synonym)`` filters pairs."""
     from mtclean.degrade.sources import news_sources
 
+    # What real spinners do (DESIGN.md): 15-30% of words, function words and phrases as often as
+    # content words, one choice per lemma inside a document, and names and titles spun too.
     return Spinner(
         news_sources(keep),
         max_options=6,
-        function_weight=NEWS_SPINNER_OPTIONS["function_weight"],
-        phrase_weight=NEWS_SPINNER_OPTIONS["phrase_weight"],
-        proper_noun_rate=NEWS_SPINNER_OPTIONS["proper_noun_rate"],
-        consistency=NEWS_SPINNER_OPTIONS["consistency"],
+        function_weight=1.0,
+        phrase_weight=1.5,
+        proper_noun_rate=0.3,
+        consistency=0.95,
         cache_size=cache_size,
         keep=keep,
     )

@@ -30,6 +30,7 @@ def model_dir() -> Path:
 
 
 POLICY_FILE = "cascade.json"
+SCREEN_MIN_WORDS = 20  # shorter documents always go to the encoder (their screen rate is noise)
 
 
 class ModelDetector:
@@ -73,17 +74,23 @@ class ModelDetector:
         else:
             self.policy = DecisionPolicy.fixed(self.scorer.threshold)
         self.threshold = self.policy.threshold
-        self._gains = SpinScreen(self.scorer.extractor.ngrams)
-        self.screen = self._gains if screen else None
+        # the screen's gains also serve the policy's evidence test, so it is built either way
+        self.screen = SpinScreen(self.scorer.extractor.ngrams)
+        self.use_screen = screen
 
-    def passes_screen(self, text: str) -> bool:
-        """Whether the encoder reads ``text`` (always, without a screen)."""
-        from mtclean.model.screen import MIN_WORDS
+    @property
+    def screening(self) -> bool:
+        return self.use_screen and self.policy.screen_cut > 0.0
 
-        if self.screen is None or self.policy.screen_cut <= 0.0:
+    def passes_screen(self, text: str, gains: Sequence[float] | None = None) -> bool:
+        """Whether the encoder reads ``text`` (always, without a screen); ``gains``: the
+        screen's word gains of ``text`` when already computed."""
+        from mtclean.model.screen import summarise
+
+        if not self.screening:
             return True
-        found = self.screen.screen(text)
-        return found.words < MIN_WORDS or found.rate >= self.policy.screen_cut
+        found = summarise(self.screen.word_gains(text) if gains is None else gains)
+        return found.words < SCREEN_MIN_WORDS or found.rate >= self.policy.screen_cut
 
     def spans_for(self, texts: Sequence[str], threshold: float | None = None) -> list[list[Span]]:
         """Spans of each text, every text read by the encoder (no screen); ``threshold``: one
@@ -91,28 +98,37 @@ class ModelDetector:
         return [spans for spans, _ in self._decide(texts, threshold)]
 
     def _decide(
-        self, texts: Sequence[str], threshold: float | None = None
+        self,
+        texts: Sequence[str],
+        threshold: float | None = None,
+        known_gains: Sequence[list[float] | None] | None = None,
     ) -> list[tuple[list[Span], float]]:
         from mtclean.model.spans import calibrated_degraded, degraded_rate, merge_calibrated
 
         out: list[tuple[list[Span], float]] = []
-        for text, (words, probs) in zip(texts, self.scorer.score_batch(texts), strict=True):
+        scored = self.scorer.score_batch(texts)
+        for k, (text, (words, probs)) in enumerate(zip(texts, scored, strict=True)):
             if not words:
                 out.append(([], 0.0))
                 continue
             calibrated = calibrated_degraded(probs, self.scorer.calibration)
             rate = degraded_rate(words, calibrated)
             if threshold is None:
-                gains = self._gains.word_gains(text) if self.policy.needs_gains else None
-                types = [w.text for w in words]
-                calibrated = self.policy.condition(calibrated, rate, gains, types)
+                gains = known_gains[k] if known_gains is not None else None
+                if gains is None and self.policy.needs_gains:
+                    gains = self.screen.word_gains(text)
+                calibrated = self.policy.condition(calibrated, rate, gains)
             cut = self.policy.threshold if threshold is None else threshold
             out.append((merge_calibrated(text, words, probs, calibrated, cut, self.name), rate))
         return out
 
     def detect_batch(self, docs: Sequence[Document]) -> list[Detection]:
-        chosen = [i for i, doc in enumerate(docs) if self.passes_screen(doc.text)]
-        found = dict(zip(chosen, self._decide([docs[i].text for i in chosen]), strict=True))
+        # one pass of the screen per document serves both the screen and the policy
+        needed = self.screening or self.policy.needs_gains
+        gains = [self.screen.word_gains(d.text) if needed else None for d in docs]
+        chosen = [i for i, doc in enumerate(docs) if self.passes_screen(doc.text, gains[i])]
+        decided = self._decide([docs[i].text for i in chosen], None, [gains[i] for i in chosen])
+        found = dict(zip(chosen, decided, strict=True))
         detections: list[Detection] = []
         for i in range(len(docs)):
             if i not in found:

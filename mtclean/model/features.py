@@ -69,6 +69,19 @@ Word = Piece
 tokenize = words
 
 
+def neighbours(text: str, words: Sequence[Word]) -> tuple[list[str], list[str], list[str]]:
+    """Each word lowercased, and its left and right context neighbours (``BOUNDARY`` where
+    punctuation or a line break separates them)."""
+    lowers = [w.text.lower() for w in words]
+    prev = [BOUNDARY] * len(words)
+    nxt = [BOUNDARY] * len(words)
+    for chunk in context_chunks(text, words):
+        for a, b in itertools.pairwise(chunk):
+            prev[b] = lowers[a]
+            nxt[a] = lowers[b]
+    return lowers, prev, nxt
+
+
 def context_chunks(text: str, words: Sequence[Word] | None = None) -> list[list[int]]:
     """Runs of word indices that only spaces separate (the unit of n-gram statistics)."""
     words = tokenize(text) if words is None else words
@@ -269,13 +282,7 @@ class FeatureExtractor:
         out = np.zeros((n, N_FEATURES), dtype=np.float32)
         if not n:
             return words, out
-        lowers = [w.text.lower() for w in words]
-        prev = [BOUNDARY] * n
-        nxt = [BOUNDARY] * n
-        for chunk in context_chunks(text, words):
-            for a, b in itertools.pairwise(chunk):
-                prev[b] = lowers[a]
-                nxt[a] = lowers[b]
+        lowers, prev, nxt = neighbours(text, words)
         initial = {
             m.start() for s in sentences(text) if (m := WORD_RE.search(text, s.start, s.end))
         }

@@ -14,23 +14,21 @@ candidates; the per-word thesaurus analysis is cached.
 
 from __future__ import annotations
 
-import itertools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mtclean.model.features import (
-    BOUNDARY,
     NgramTable,
     ThesaurusIndex,
     _zipf,
-    context_chunks,
+    neighbours,
     thesaurus_index,
     tokenize,
 )
 
 MIN_CONTEXT_GAIN = 3.0  # log-probability margin by which a candidate must fit better
 SMOOTHING = 50.0  # Dirichlet prior mass of the bigram estimates
-MIN_WORDS = 20  # documents shorter than this are always scored by the model
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,28 +66,20 @@ class SpinScreen:
         best = max(self._fit(prev, form, nxt) for form in lex.sources)
         return best - self._fit(prev, lower, nxt)
 
-    def anomalous(self, lower: str, prev: str, nxt: str) -> bool:
-        """Whether a candidate original of ``lower`` fits (prev, next) clearly better."""
-        return self.gain(lower, prev, nxt) >= MIN_CONTEXT_GAIN
-
     def word_gains(self, text: str) -> list[float]:
         """:meth:`gain` of every word of ``text`` (``mtclean.model.features.tokenize`` order)."""
-        words = tokenize(text)
-        lowers = [w.text.lower() for w in words]
-        n = len(words)
-        prev = [BOUNDARY] * n
-        nxt = [BOUNDARY] * n
-        for chunk in context_chunks(text, words):
-            for a, b in itertools.pairwise(chunk):
-                prev[b] = lowers[a]
-                nxt[a] = lowers[b]
+        lowers, prev, nxt = neighbours(text, tokenize(text))
         return [
             self.gain(lower, prev[i], nxt[i]) if lower.isalpha() else -math.inf
             for i, lower in enumerate(lowers)
         ]
 
     def screen(self, text: str) -> ScreenResult:
-        gains = self.word_gains(text)
-        anomalies = sum(1 for g in gains if g >= MIN_CONTEXT_GAIN)
-        n = len(gains)
-        return ScreenResult(anomalies / n if n else 0.0, anomalies, n)
+        return summarise(self.word_gains(text))
+
+
+def summarise(gains: Sequence[float]) -> ScreenResult:
+    """The screen's verdict from a document's :meth:`SpinScreen.word_gains`."""
+    anomalies = sum(1 for g in gains if g >= MIN_CONTEXT_GAIN)
+    n = len(gains)
+    return ScreenResult(anomalies / n if n else 0.0, anomalies, n)

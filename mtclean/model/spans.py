@@ -136,9 +136,6 @@ class DecisionPolicy:
     screen rate (``mtclean.model.screen``) below which the encoder does not read a document.
     ``evidence``: when set, a word that only the lowered threshold flags must also have a
     candidate original that fits its context at least this much better (the screen's gain).
-    ``pool``: spinners substitute consistently inside a document, so in a document past
-    ``rate_low`` each word's probability moves this share of the way to the mean over every
-    occurrence of the same word (lowercased).
     """
 
     threshold: float
@@ -147,7 +144,6 @@ class DecisionPolicy:
     rate_high: float
     screen_cut: float = 0.0
     evidence: float | None = None
-    pool: float = 0.0
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.relaxed <= self.threshold <= 1.0:
@@ -174,7 +170,6 @@ class DecisionPolicy:
         calibrated: npt.NDArray[np.float64],
         rate: float,
         gains: Sequence[float] | None = None,
-        types: Sequence[str] | None = None,
     ) -> npt.NDArray[np.float64]:
         """Word probabilities given the document: the odds shifted by the document's prior, so
         that ``threshold_for(rate)`` maps onto ``threshold`` (flags keep scores >= it); documents
@@ -186,8 +181,6 @@ class DecisionPolicy:
         cut = self.threshold_for(rate)
         if cut >= self.threshold or len(calibrated) < MIN_CONDITION_WORDS:
             return calibrated
-        if self.pool > 0.0 and types is not None:
-            calibrated = pooled(calibrated, types, self.pool)
         eps = 1e-6
         shift = _logit(self.threshold) - _logit(max(cut, eps))
         clipped = np.clip(calibrated, eps, 1.0 - eps)
@@ -209,7 +202,6 @@ class DecisionPolicy:
             "rate_high": self.rate_high,
             "screen_cut": self.screen_cut,
             "evidence": self.evidence,
-            "pool": self.pool,
         }
 
     @classmethod
@@ -225,7 +217,6 @@ class DecisionPolicy:
             float(data["rate_high"]),  # type: ignore[arg-type]
             number("screen_cut", 0.0) or 0.0,
             number("evidence"),
-            number("pool", 0.0) or 0.0,
         )
 
 
@@ -234,18 +225,3 @@ def _logit(p: float) -> float:
 
     p = min(max(p, 1e-6), 1.0 - 1e-6)
     return math.log(p / (1.0 - p))
-
-
-def pooled(
-    calibrated: npt.NDArray[np.float64], types: Sequence[str], weight: float
-) -> npt.NDArray[np.float64]:
-    """Each probability moved ``weight`` of the way to the mean of its word type's."""
-    import numpy as np
-
-    groups: dict[str, list[int]] = {}
-    for i, word in enumerate(types):
-        groups.setdefault(word.lower(), []).append(i)
-    means = np.empty_like(calibrated)
-    for members in groups.values():
-        means[members] = calibrated[members].mean()
-    return np.asarray((1.0 - weight) * calibrated + weight * means)

@@ -58,28 +58,19 @@ def seed_exclusions(gold_path: Path | None = None) -> frozenset[tuple[str, str]]
     substitutions it has never seen (decontamination, not tuning)."""
     import json
 
-    from lemminflect import getAllLemmas
+    from mtclean.degrade.inflection import phrase_lemmas
 
     path = gold_path or Path(__file__).resolve().parents[2] / "seeds" / "gold.jsonl"
     if not path.is_file():
         logger.warning("no seed gold at %s: nothing excluded from the training spinner", path)
         return frozenset()
 
-    def variants(phrase: str) -> set[str]:
-        words = phrase.lower().replace("\u2019", "'").split()
-        if not words:
-            return set()
-        firsts = {words[0]} | {
-            lemma for forms in getAllLemmas(words[0]).values() for lemma in forms
-        }
-        return {" ".join([first, *words[1:]]) for first in firsts}
-
     pairs: set[tuple[str, str]] = set()
     for line in path.read_text("utf-8").splitlines():
         for span in json.loads(line)["spans"] if line.strip() else ():
             if span.get("label") == "spun" and span.get("canonical"):
-                for canonical in variants(span["canonical"]):
-                    pairs.update((canonical, spun) for spun in variants(span["text"]))
+                for canonical in phrase_lemmas(span["canonical"]):
+                    pairs.update((canonical, spun) for spun in phrase_lemmas(span["text"]))
     return frozenset(pairs)
 
 
