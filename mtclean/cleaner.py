@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mtclean.config import CleanerConfig
 from mtclean.detectors import Detector, build_detectors
@@ -12,6 +12,10 @@ from mtclean.edits import apply_edits
 from mtclean.records import CleanResult, Detection, Document, Span
 from mtclean.resolve import resolve_edits
 from mtclean.scoring import degradation_score
+
+if TYPE_CHECKING:
+    from mtclean.normalize.normalizer import Normalizer
+    from mtclean.normalize.siblings import Siblings
 
 
 def as_document(item: str | Document) -> Document:
@@ -60,12 +64,28 @@ class Cleaner:
     """
 
     def __init__(
-        self, config: CleanerConfig | None = None, detectors: Sequence[Detector] | None = None
+        self,
+        config: CleanerConfig | None = None,
+        detectors: Sequence[Detector] | None = None,
+        siblings: Iterable[str | Document] | None = None,
     ) -> None:
+        """``siblings``: related articles (the same story from other outlets); the normalizer
+        prefers the candidate originals they use."""
         self.config = config or CleanerConfig()
         self.detectors: tuple[Detector, ...] = tuple(
             detectors if detectors is not None else build_detectors(self.config)
         )
+        self._normalizer: Normalizer | None = None
+        if self.config.normalizer and self.config.model:
+            self._normalizer = self._load_normalizer()  # before workers fork: loaded once
+        self.siblings: Siblings | None = None
+        if siblings is not None:
+            from mtclean.normalize.siblings import Siblings
+
+            docs = [as_document(s) for s in siblings]
+            self.siblings = Siblings.from_texts(
+                (d.id or f"sibling-{i}", d.text) for i, d in enumerate(docs)
+            )
 
     def _detections(self, docs: Sequence[Document]) -> list[list[tuple[str, Detection]]]:
         """Every detector over a batch: ``detect_batch`` where a detector has one."""
@@ -82,11 +102,40 @@ class Cleaner:
         spans = [s for _, det in detections for s in det.spans if s.score >= threshold]
         return sorted(inside_boilerplate_dropped(spans), key=lambda s: (s.start, s.end, s.source))
 
+    @staticmethod
+    def _load_normalizer() -> Normalizer:
+        from mtclean.detectors.model import model_dir
+        from mtclean.normalize.normalizer import load_normalizer
+
+        return load_normalizer(model_dir().resolve())
+
+    @property
+    def normalizer(self) -> Normalizer | None:
+        """The normalizer stage (``None`` when the config switches it off); without the model
+        it is loaded on first need (only flag-only lexicon spans or siblings need it then)."""
+        if self._normalizer is None and self.config.normalizer:
+            self._normalizer = self._load_normalizer()
+        return self._normalizer
+
+    def _normalized(self, text: str, spans: list[Span], stats: dict[str, int]) -> list[Span]:
+        if not self.config.normalizer:
+            return spans
+        needed = self.siblings is not None or any(
+            s.label == "spun" and s.replacement is None for s in spans
+        )
+        normalizer = self.normalizer if needed else None
+        if normalizer is None:
+            return spans
+        spans, counts = normalizer.normalize(text, spans, self.siblings)
+        for key, value in counts.items():
+            stats[f"{normalizer.name}.{key}"] = value
+        return spans
+
     def _result(self, doc: Document, detections: list[tuple[str, Detection]]) -> CleanResult:
-        spans = self._reported(detections)
+        stats: dict[str, int] = {}
+        spans = self._normalized(doc.text, self._reported(detections), stats)
         edits = resolve_edits(spans, self.config.edit_threshold)
         metadata: dict[str, Any] = {}
-        stats: dict[str, int] = {}
         for name, det in detections:
             metadata.update(det.metadata)
             for key, value in det.stats.items():
@@ -104,8 +153,10 @@ class Cleaner:
         )
 
     def detect(self, text: str | Document) -> list[Span]:
-        """Spans scoring at least ``config.report_threshold``, sorted by position."""
-        return self._reported(self._detections([as_document(text)])[0])
+        """Spans scoring at least ``config.report_threshold``, sorted by position, with the
+        normalizer's candidates."""
+        doc = as_document(text)
+        return self._normalized(doc.text, self._reported(self._detections([doc])[0]), {})
 
     def clean(self, text: str | Document) -> CleanResult:
         """Detect, choose the confident edits, apply them to the original text."""

@@ -14,7 +14,7 @@ from mtclean.batch import RunSummary, run_clean, run_detect
 from mtclean.cleaner import Cleaner, default_workers
 from mtclean.config import DEFAULT_EDIT_THRESHOLD, CleanerConfig
 from mtclean.paths import DEFAULT_BASELINE
-from mtclean.reading import InputProblem, Source, expand_paths
+from mtclean.reading import STDIN, InputProblem, Source, expand_paths, read_source
 from mtclean.writing import STDOUT, OutputError, atomic_writer, open_output, plan_outputs
 
 app = typer.Typer(
@@ -75,6 +75,22 @@ ModelThreshold = Annotated[
         "document (default: decided per document, strict in clean-looking text).",
     ),
 ]  # fmt: skip
+Siblings = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--siblings",
+        help="Related articles (same story, other outlets): a .txt file, a folder of them or a "
+        ".jsonl file; repeatable. The normalizer prefers the originals they use.",
+        show_default=False,
+    ),
+]
+UseNormalizer = Annotated[
+    bool,
+    typer.Option(
+        "--normalizer/--no-normalizer",
+        help="Rank candidate originals for flagged spun spans (on by default).",
+    ),
+]
 Workers = Annotated[
     int | None,
     typer.Option(
@@ -131,6 +147,10 @@ def _cleaner(
     no_lexicon: bool,
     model: bool,
     model_threshold: float | None,
+    normalizer: bool = True,
+    siblings: list[str] | None = None,
+    text_field: str = "text",
+    id_field: str = "id",
 ) -> Cleaner:
     config = CleanerConfig(
         boilerplate=not no_boilerplate,
@@ -138,10 +158,12 @@ def _cleaner(
         lexicon=not no_lexicon,
         model=model,
         model_threshold=model_threshold,
+        normalizer=normalizer,
         edit_threshold=edit_threshold,
     )
+    related = _sibling_texts(siblings, text_field, id_field) if siblings else None
     try:
-        return Cleaner(config)
+        return Cleaner(config, siblings=related)
     except ImportError as err:
         _fail(
             f"the model needs packages that are missing ({err}); install them with: "
@@ -149,6 +171,23 @@ def _cleaner(
         )
     except FileNotFoundError as err:
         _fail(f"cannot load the model: {err}")
+
+
+def _sibling_texts(paths: list[str], text_field: str, id_field: str) -> list[str]:
+    """The texts of the sibling articles; an unreadable sibling is an error (it is evidence)."""
+    if STDIN in paths:
+        _fail("--siblings cannot be stdin")
+    sources, problems = _sources(paths, "auto")
+    texts: list[str] = []
+    for source in sources:
+        for item in read_source(source, text_field, id_field):
+            if isinstance(item, InputProblem):
+                problems.append(item)
+            else:
+                texts.append(item.document.text)
+    if problems:
+        _fail(f"--siblings: {problems[0].describe()}")
+    return texts
 
 
 def _finish(summary: RunSummary, verb: str, quiet: bool) -> None:
@@ -189,6 +228,8 @@ def detect(
     no_lexicon: NoLexicon = False,
     model: UseModel = True,
     model_threshold: ModelThreshold = None,
+    normalizer: UseNormalizer = True,
+    siblings: Siblings = None,
     workers: Workers = None,
     rejects: Rejects = None,
     quiet: Quiet = False,
@@ -196,14 +237,16 @@ def detect(
     """Report degraded spans (spun, mt, boilerplate) per document; change nothing.
 
     Each JSONL line is {"id", "score", "spans": [{"start", "end", "label", "score", "text",
-    "replacement", "source", "reason"}]}; offsets index the text exactly as read.
+    "replacement", "source", "reason", "candidates"}]}; offsets index the text exactly as read;
+    "candidates" are the normalizer's ranked originals ({"text", "score", "evidence"}).
     """
     if format not in ("jsonl", "text"):
         _fail(f"unknown --format {format!r}; use jsonl or text")
     sources, early = _sources(paths, input_format)
     cleaner = _cleaner(
-        edit_threshold, no_boilerplate, no_punctuation, no_lexicon, model, model_threshold
-    )
+        edit_threshold, no_boilerplate, no_punctuation, no_lexicon, model, model_threshold,
+        normalizer, siblings, text_field, id_field,
+    )  # fmt: skip
     with _open_rejects(rejects) as rejects_handle, open_output(output) as handle:
         summary = run_detect(
             cleaner, sources, handle, fmt=format, text_field=text_field, id_field=id_field,
@@ -240,6 +283,8 @@ def clean(
     no_lexicon: NoLexicon = False,
     model: UseModel = True,
     model_threshold: ModelThreshold = None,
+    normalizer: UseNormalizer = True,
+    siblings: Siblings = None,
     workers: Workers = None,
     sidecar: Annotated[
         bool,
@@ -268,8 +313,9 @@ def clean(
         except OutputError as err:
             _fail(str(err))
     cleaner = _cleaner(
-        edit_threshold, no_boilerplate, no_punctuation, no_lexicon, model, model_threshold
-    )
+        edit_threshold, no_boilerplate, no_punctuation, no_lexicon, model, model_threshold,
+        normalizer, siblings, text_field, id_field,
+    )  # fmt: skip
     with _open_rejects(rejects) as rejects_handle:
         summary = run_clean(
             cleaner, plan, text_field=text_field, id_field=id_field, on_problem=_report_problem,

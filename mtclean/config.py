@@ -21,6 +21,8 @@ class CleanerConfig:
     are spun through).
     ``model_screen``: the cascade's cheap screen decides which documents the encoder reads
     (False: the encoder reads every document; slower, the same spans on spun documents).
+    ``normalizer``: rank candidate originals for flagged spun spans (``mtclean.normalize``);
+    a span's edit score is then its score times its best candidate's probability.
     ``report_threshold``: spans scoring below it are not reported at all.
     ``edit_threshold``: spans scoring below it stay flagged; the text is left alone
     (precision first: a wrong edit costs more than a missed one).
@@ -32,6 +34,7 @@ class CleanerConfig:
     model: bool = True
     model_threshold: float | None = None
     model_screen: bool = True
+    normalizer: bool = True
     report_threshold: float = DEFAULT_REPORT_THRESHOLD
     edit_threshold: float = DEFAULT_EDIT_THRESHOLD
 

@@ -24,12 +24,28 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
+class Candidate:
+    """One proposed original wording of a span, from the normalizer.
+
+    ``score`` is the normalizer's probability that this is the original wording given that the
+    span is degraded; ``evidence`` names what proposed or supported it (paraphrase tables,
+    ``context`` for the n-gram ranking, ``masked`` for the masked-word model, ``sibling``,
+    ``alignment``).
+    """
+
+    text: str
+    score: float
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Span:
     """A degraded region found by one component.
 
     ``replacement`` is the proposed new text (``""`` deletes the span), or ``None`` when the span
     is flagged but the component cannot restore it. ``reason`` says why the component flagged it
     (a rule name or a feature summary) so that a report can explain every decision.
+    ``candidates``: the normalizer's ranked proposals (``replacement`` is the first one's text).
     """
 
     start: int
@@ -39,6 +55,7 @@ class Span:
     source: str
     replacement: str | None = None
     reason: str = ""
+    candidates: tuple[Candidate, ...] = ()
 
     def __post_init__(self) -> None:
         if not 0 <= self.start <= self.end:
@@ -51,6 +68,12 @@ class Span:
     def text_in(self, text: str) -> str:
         """The span's text in the document it indexes."""
         return text[self.start : self.end]
+
+    @property
+    def edit_score(self) -> float:
+        """How sure mtclean is that replacing the span is right: the span's score, times the
+        normalizer's probability of its best candidate when the replacement is one."""
+        return self.score * self.candidates[0].score if self.candidates else self.score
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +97,13 @@ class Edit:
         if span.replacement is None:
             raise ValueError("a span without a replacement cannot become an edit")
         return cls(
-            span.start, span.end, span.replacement, span.source, span.score, span.label, span.reason
+            span.start,
+            span.end,
+            span.replacement,
+            span.source,
+            round(span.edit_score, 6),
+            span.label,
+            span.reason,
         )
 
 

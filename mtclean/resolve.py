@@ -20,11 +20,15 @@ def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
 def resolve_edits(spans: Iterable[Span], edit_threshold: float) -> tuple[Edit, ...]:
     """Choose the edits to apply: confident spans with a replacement, no two overlapping.
 
-    A span below ``edit_threshold`` or without a replacement stays a flagged span only.
+    A span whose ``edit_score`` is below ``edit_threshold`` (the normalizer's candidates count:
+    a sure flag with an unsure restoration is not an edit) or without a replacement stays a
+    flagged span only.
     Conflicts go to boilerplate first, then to the higher score, then to the longer span.
     """
-    candidates = [s for s in spans if s.replacement is not None and s.score >= edit_threshold]
-    candidates.sort(key=lambda s: (_LABEL_PRIORITY[s.label], -s.score, s.start - s.end, s.start))
+    candidates = [s for s in spans if s.replacement is not None and s.edit_score >= edit_threshold]
+    candidates.sort(
+        key=lambda s: (_LABEL_PRIORITY[s.label], -s.edit_score, s.start - s.end, s.start)
+    )
     chosen: list[Span] = []
     for span in candidates:
         if not any(_overlaps(span.start, span.end, c.start, c.end) for c in chosen):

@@ -18,6 +18,10 @@ def span_record(span: Span, text: str) -> dict[str, Any]:
         "replacement": span.replacement,
         "source": span.source,
         "reason": span.reason,
+        "candidates": [
+            {"text": c.text, "score": round(c.score, 4), "evidence": list(c.evidence)}
+            for c in span.candidates
+        ],
     }
 
 

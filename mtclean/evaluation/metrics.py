@@ -59,7 +59,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from mtclean.evaluation.gold import GoldSpan
-from mtclean.records import LABELS, Label, Span
+from mtclean.records import LABELS, Edit, Label, Span
 
 __all__ = [
     "BeforeAfter",
@@ -252,7 +252,7 @@ def char_counts(
 
 
 def _restored_region(
-    text: str, gold: Sequence[GoldSpan], pred: Span, matched: GoldSpan
+    text: str, gold: Sequence[GoldSpan], pred: Span | Edit, matched: GoldSpan
 ) -> tuple[str, str] | None:
     """The region covering a matched pair, restored once by the prediction, once by the gold.
 
@@ -353,6 +353,72 @@ def count_document(
         restore_total=restore_total,
         restore_exact=restore_exact,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Restoration:
+    """Req gold spans of one label that have a canonical wording (``gold``), and how many of
+    them the cleaned text restores exactly (``by_edits``: the applied edits) or would restore
+    with the best candidate of every flagged span (``by_candidates``: edits plus the spans left
+    flagged with a replacement)."""
+
+    gold: int = 0
+    by_edits: int = 0
+    by_candidates: int = 0
+
+    def __add__(self, other: Restoration) -> Restoration:
+        return Restoration(
+            self.gold + other.gold,
+            self.by_edits + other.by_edits,
+            self.by_candidates + other.by_candidates,
+        )
+
+    def record(self) -> dict[str, float | int]:
+        return {
+            "gold": self.gold,
+            "restored_by_edits": self.by_edits,
+            "restored_by_candidates": self.by_candidates,
+            "restored_rate": safe_ratio(self.by_edits, self.gold),
+            "restored_by_candidates_rate": safe_ratio(self.by_candidates, self.gold),
+        }
+
+
+def _restores(
+    text: str, gold: Sequence[GoldSpan], target: GoldSpan, items: Sequence[Span | Edit]
+) -> bool:
+    for item in items:
+        if item.replacement is None or not (item.start < target.end and target.start < item.end):
+            continue
+        region = _restored_region(text, gold, item, target)
+        if region is not None and normalize_whitespace(region[0]) == normalize_whitespace(
+            region[1]
+        ):
+            return True
+    return False
+
+
+def restoration(
+    text: str,
+    gold: Sequence[GoldSpan],
+    edits: Sequence[Edit],
+    spans: Sequence[Span],
+    label: Label = "spun",
+) -> Restoration:
+    """How many req ``label`` gold spans with a canonical the output restores exactly (the
+    restored region of an overlapping edit, or span, equals the gold's; see
+    :func:`_restored_region`). A recall: spans nobody flagged count as not restored."""
+    targets = [
+        g for g in gold if g.label == label and g.severity == "req" and g.canonical is not None
+    ]
+    flagged = [s for s in spans if s.label == label and s.replacement is not None]
+    by_edits = by_candidates = 0
+    for target in targets:
+        if _restores(text, gold, target, [e for e in edits if e.label == label]):
+            by_edits += 1
+            by_candidates += 1
+        elif _restores(text, gold, target, flagged):
+            by_candidates += 1
+    return Restoration(len(targets), by_edits, by_candidates)
 
 
 def scores_from_counts(label: Label, counts: Counts, zero_division: float = 0.0) -> LabelScores:

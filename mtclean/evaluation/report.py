@@ -70,6 +70,26 @@ def _label_tables(name: str, part: Mapping[str, Any]) -> list[str]:
                 ),
             ]
         )
+        if label == "spun" and all("restoration" in part["systems"][s] for s in systems):
+            restored = {s: part["systems"][s]["restoration"] for s in systems}
+            rows.append(
+                [
+                    "req spun spans restored in the text (rate)",
+                    *(
+                        f"{r['restored_by_edits']} / {r['gold']} ({r['restored_rate']:.3f})"
+                        for r in restored.values()
+                    ),
+                ]
+            )
+            rows.append(
+                [
+                    "... by the best candidates, edits or not",
+                    *(
+                        f"{r['restored_by_candidates']} ({r['restored_by_candidates_rate']:.3f})"
+                        for r in restored.values()
+                    ),
+                ]
+            )
         rows.append(
             [
                 "TP / FP / FN",

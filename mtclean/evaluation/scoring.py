@@ -15,9 +15,11 @@ from typing import Any
 
 from mtclean.evaluation.metrics import (
     LabelScores,
+    Restoration,
     before_after,
     evaluate_corpus,
     false_flags,
+    restoration,
     safe_ratio,
 )
 from mtclean.evaluation.parts import SEED_ROLES, EvalDoc, Part
@@ -79,9 +81,17 @@ def score_gold_part(
     gold = {doc.id: list(doc.gold) for doc in part.docs}
     predicted = {doc.id: list(r.spans) for doc, r in zip(part.docs, results, strict=True)}
     labels = evaluate_corpus(gold, predicted, texts={doc.id: doc.text for doc in part.docs})
+    restored = sum(
+        (
+            restoration(doc.text, doc.gold, r.edits, r.spans)
+            for doc, r in zip(part.docs, results, strict=True)
+        ),
+        Restoration(),
+    )
     record: dict[str, Any] = {
         "labels": {label: label_record(scores) for label, scores in labels.items()},
         "edits": sum(len(r.edits) for r in results),
+        "restoration": restored.record(),
     }
     if text_metrics:
         record["text"] = text_record(part.docs, results)

@@ -1,0 +1,1 @@
+"""The normalizer: candidate originals for flagged spans, ranked in context."""

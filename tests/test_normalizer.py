@@ -1,0 +1,185 @@
+"""The normalizer: candidate originals read backwards from the tables, ranked in context."""
+
+from __future__ import annotations
+
+import pytest
+
+from mtclean.normalize.candidates import CandidateIndex, default_index
+from mtclean.normalize.normalizer import context_of
+from mtclean.normalize.ranking import RANKER_FEATURES, Ranker
+from mtclean.normalize.siblings import SiblingBank
+from mtclean.records import Candidate, Span
+from mtclean.resolve import resolve_edits
+
+# (spun wording, the two words before it, an original the tables must propose)
+PROPOSED = [
+    ("officers", "", "", "officials"),
+    ("stated", "he", "", "said"),
+    ("Stated", "", "", "Said"),
+    ("by no means", "", "", "never"),
+    ("the whole lot", "", "", "everything"),
+    ("whereas", "", "", "while"),
+    ("develop into", "to", "", "become"),
+    ("conferences", "the", "", "meetings"),
+]
+
+
+@pytest.mark.parametrize(("wording", "prev", "prev2", "original"), PROPOSED)
+def test_tables_read_backwards_propose_the_original(
+    wording: str, prev: str, prev2: str, original: str
+) -> None:
+    proposed = [p.text for p in default_index().propose(wording, prev, prev2)]
+    assert original in proposed
+
+
+def test_lowercase_wordings_get_no_names() -> None:
+    proposed = [p.text for p in default_index().propose("assembly", "the", "")]
+    assert proposed and all(p.islower() for p in proposed)
+
+
+def test_a_custom_index_proposes_inflected_originals_with_their_evidence() -> None:
+    index = CandidateIndex(
+        [
+            ("thesaurus", [("official", "noun", ("officer", "functionary"))]),
+            ("pivot", [("official", "noun", ("agent", "officer"))]),
+            ("function_words", [("never", "", ("by no means",))]),
+        ]
+    )
+    officials = index.propose("officers")
+    assert [(p.text, p.tables, p.rank) for p in officials] == [
+        ("officials", ("thesaurus", "pivot"), 0)
+    ]
+    assert [p.text for p in index.propose("By no means")] == ["Never"]
+    assert index.propose("meeting") == []
+
+
+def test_context_is_the_neighbouring_words_within_a_phrase() -> None:
+    text = "He stated, on Monday. The officers met"
+    start = text.index("stated")
+    assert context_of(text, start, start + len("stated")) == context_of(text, start, start + 6)
+    ctx = context_of(text, start, start + 6)
+    assert (ctx.prev, ctx.nxt) == ("he", "<s>")
+    start = text.index("officers")
+    ctx = context_of(text, start, start + 8)
+    assert (ctx.prev, ctx.prev2, ctx.nxt) == ("the", "<s>", "met")
+
+
+def test_ranker_probabilities_leave_room_for_none_of_them() -> None:
+    ranker = Ranker(tuple(1.0 if f == "context_is_best" else 0.0 for f in RANKER_FEATURES), 0.0)
+    rows = [tuple(1.0 if f == "context_is_best" else 0.0 for f in RANKER_FEATURES)]
+    rows.append(tuple(0.0 for _ in RANKER_FEATURES))
+    first, second = ranker.probabilities(rows)
+    assert first > second > 0
+    assert first + second < 1.0
+    with pytest.raises(ValueError, match="weights"):
+        Ranker((1.0,), 0.0)
+
+
+def test_sibling_bank_counts_word_runs_case_blind() -> None:
+    bank = SiblingBank.from_texts(["The Deputy Foreign Minister spoke.", "deputy foreign minister"])
+    assert bank.count("Deputy Foreign Minister") == 2
+    assert bank.count("foreign") == 2
+    assert bank.count("overseas") == 0
+    assert not SiblingBank()
+
+
+def test_an_unsure_restoration_stays_a_flag() -> None:
+    sure = Span(0, 8, "spun", 0.95, "model", "officials", candidates=(Candidate("officials", 0.9),))
+    unsure = Span(9, 15, "spun", 0.95, "model", "said", candidates=(Candidate("said", 0.5),))
+    assert sure.edit_score == pytest.approx(0.855)
+    edits = resolve_edits([sure, unsure], 0.8)
+    assert [(e.start, e.replacement) for e in edits] == [(0, "officials")]
+    assert edits[0].score == pytest.approx(0.855)
+
+
+# --- source alignment -------------------------------------------------------------------------
+
+SOURCE = (
+    "Russian officials said on Monday that the talks in Geneva had reached a deadlock. "
+    "The Deputy Foreign Minister, Sergei Ryabkov, told reporters the meeting was useful "
+    "but that Moscow would never accept the expansion of NATO into Eastern Europe."
+)
+REPOST = (
+    "Russian officers stated on Monday that the talks in Geneva had reached an impasse. "
+    "The Deputy Overseas Minister, Sergei Ryabkov, told reporters the assembly was useful "
+    "but that Moscow would by no means accept the expansion of NATO into Jap Europe."
+)
+
+
+def test_alignment_restores_every_differing_stretch_from_the_source() -> None:
+    from mtclean.normalize.alignment import align
+
+    found = align(REPOST, SOURCE, "wire")
+    assert found.coverage > 0.7
+    pairs = [(REPOST[s.start : s.end], s.replacement) for s in found.stretches]
+    assert pairs == [
+        ("officers stated", "officials said"),
+        ("an impasse", "a deadlock"),
+        ("Overseas", "Foreign"),
+        ("assembly", "meeting"),
+        ("by no means", "never"),
+        ("Jap", "Eastern"),
+    ]
+    start = REPOST.index("Sergei")
+    assert found.inside_same(start, start + len("Sergei Ryabkov"))
+    assert not found.inside_same(REPOST.index("Jap"), REPOST.index("Jap") + 3)
+
+
+def test_the_source_index_finds_the_source_and_never_the_document_itself() -> None:
+    from mtclean.normalize.alignment import SourceIndex
+
+    index = SourceIndex()
+    index.add("other", "Apple shares rose 3% in New York after the iPhone maker beat forecasts.")
+    index.add("wire", SOURCE)
+    index.add("self", REPOST)
+    found = index.find(REPOST)
+    assert found is not None and found.source_id == "wire"
+    assert index.find("Tensions rose.") is None
+    with pytest.raises(ValueError, match="twice"):
+        index.add("wire", SOURCE)
+
+
+def test_with_the_source_flags_on_identical_wording_go_and_stretches_are_restored() -> None:
+    from mtclean.normalize.normalizer import load_normalizer
+    from mtclean.normalize.siblings import Siblings
+
+    normalizer = load_normalizer(_model_dir())
+    geneva = REPOST.index("Geneva")
+    flags = [
+        Span(geneva, geneva + 6, "spun", 0.9, "model"),  # identical in the source: a false flag
+        Span(REPOST.index("Jap"), REPOST.index("Jap") + 3, "spun", 0.9, "model"),
+    ]
+    siblings = Siblings.from_texts([("wire", SOURCE)])
+    spans, stats = normalizer.normalize(REPOST, flags, siblings)
+    assert stats["source_found"] == 1 and stats["dropped_same_as_source"] == 1
+    assert all(s.source == "normalizer" for s in spans)
+    assert {s.text_in(REPOST): s.replacement for s in spans}["Jap"] == "Eastern"
+    restored = resolve_edits(spans, 0.8)
+    from mtclean.edits import apply_edits
+
+    assert apply_edits(REPOST, restored) == SOURCE
+
+
+def _model_dir():  # type: ignore[no-untyped-def]
+    from mtclean.detectors.model import model_dir
+
+    path = model_dir().resolve()
+    if not (path / "normalizer.json").is_file():
+        pytest.skip(f"{path / 'normalizer.json'} is missing (scripts/train_normalizer.py)")
+    return path
+
+
+def test_spans_grow_to_the_phrase_of_the_tables_around_them() -> None:
+    from mtclean.normalize.normalizer import load_normalizer
+
+    normalizer = load_normalizer(_model_dir())
+    text = "Moscow would by no means accept it."
+    flags = [
+        Span(text.index("by"), text.index("by") + 2, "spun", 0.9, "model"),
+        Span(text.index("means"), text.index("means") + 5, "spun", 0.85, "model"),
+    ]
+    spans, stats = normalizer.normalize(text, flags)
+    assert stats["extended"] == 2
+    assert [(s.text_in(text), s.replacement, s.score) for s in spans] == [
+        ("by no means", "never", 0.9)
+    ]
