@@ -3,23 +3,38 @@
 from __future__ import annotations
 
 import collections
+import enum
 import logging
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from mtclean.cleaner import Cleaner
-from mtclean.reading import InputDocument, InputProblem, Source, read_source
+from mtclean.reading import NON_FINITE, InputDocument, InputProblem, Source, read_source
 from mtclean.records import CleanResult, Document
 from mtclean.serialize import detect_record, json_line, mtclean_field, span_record
-from mtclean.writing import STDOUT, atomic_writer, open_output
+from mtclean.writing import STDOUT, OutputWriteError, Sink, atomic_writer, open_output, sidecar_path
 
 logger = logging.getLogger(__name__)
 
 ProblemHandler = Callable[[InputProblem], None]
+
+
+class ExitCode(enum.IntEnum):
+    """What ``mtclean detect`` and ``mtclean clean`` exit with (documented in the README)."""
+
+    OK = 0
+    INPUT_REJECTED = 1  # some input could not be read; the rest was processed
+    USAGE = 2  # bad options, or outputs that would overwrite an input or each other
+    OUTPUT_FAILED = 3  # an output could not be written; finished outputs are kept
+
+
+WARNINGS = {
+    NON_FINITE: "NaN or Infinity (not valid JSON) in the input record; written as null",
+}
 
 
 @dataclass
@@ -30,6 +45,9 @@ class RunSummary:
     edits: int = 0
     problems: Counter[str] = field(default_factory=Counter)
     stats: Counter[str] = field(default_factory=Counter)
+    warnings: Counter[str] = field(default_factory=Counter)
+    # outputs moved into place (kept even if a later output fails)
+    written: list[str] = field(default_factory=list)
 
     def add(self, result: CleanResult) -> None:
         self.documents += 1
@@ -38,14 +56,27 @@ class RunSummary:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.problems else 0
+        return ExitCode.INPUT_REJECTED if self.problems else ExitCode.OK
 
     def describe(self, verb: str) -> str:
         line = f"{verb} {self.documents} document(s), {self.edits} edit(s)"
         if self.problems:
             reasons = ", ".join(f"{k}: {v}" for k, v in sorted(self.problems.items()))
             line += f"; {sum(self.problems.values())} input problem(s) ({reasons})"
+        if self.warnings:
+            reasons = ", ".join(f"{k}: {v}" for k, v in sorted(self.warnings.items()))
+            line += f"; {sum(self.warnings.values())} warning(s) ({reasons})"
         return line
+
+
+class OutputFailed(Exception):
+    """Writing an output failed during a run: ``error`` says which and why, ``summary`` counts
+    what was done before (the outputs in ``summary.written`` are complete and kept)."""
+
+    def __init__(self, error: OutputWriteError, summary: RunSummary) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.summary = summary
 
 
 def progress(total: int | None, enabled: bool, unit: str = "doc") -> Any:
@@ -67,7 +98,7 @@ class _Run:
         cleaner: Cleaner,
         sources: Sequence[Source],
         on_problem: ProblemHandler,
-        rejects: IO[bytes] | None,
+        rejects: Sink | None,
         show_progress: bool,
         batch_size: int,
         early: Sequence[InputProblem],
@@ -98,6 +129,13 @@ class _Run:
                 )
             )
 
+    def warn(self, item: InputDocument) -> None:
+        for key in item.warnings:
+            self.summary.warnings[key] += 1
+        for key in sorted(set(item.warnings)):
+            where = item.source.name if item.line is None else f"{item.source.name}:{item.line}"
+            logger.warning("%s: %s", where, WARNINGS.get(key, key))
+
     def cleaned(
         self, items: Iterable[InputDocument | InputProblem]
     ) -> Iterator[tuple[InputDocument, CleanResult]]:
@@ -110,6 +148,8 @@ class _Run:
                 if isinstance(item, InputProblem):
                     self.problem(item)
                     continue
+                if item.warnings:
+                    self.warn(item)
                 pending.append(item)
                 yield item.document
 
@@ -146,13 +186,13 @@ def _text_report(result: CleanResult, original: str) -> str:
 def run_detect(
     cleaner: Cleaner,
     sources: Sequence[Source],
-    out: IO[bytes],
+    out: Sink,
     *,
     fmt: str = "jsonl",
     text_field: str = "text",
     id_field: str = "id",
     on_problem: ProblemHandler,
-    rejects: IO[bytes] | None = None,
+    rejects: Sink | None = None,
     show_progress: bool = True,
     batch_size: int = 64,
     early: Sequence[InputProblem] = (),
@@ -162,15 +202,19 @@ def run_detect(
 
     ``early`` holds problems found before reading (missing paths); they are reported and
     counted like the others. ``workers``: processes cleaning batches (see ``Cleaner.pipe``).
+    Raises ``OutputFailed`` when ``out`` or ``rejects`` cannot be written.
     """
     run = _Run(cleaner, sources, on_problem, rejects, show_progress, batch_size, early, workers)
-    with run.bar:
-        for item, result in run.cleaned(_all_items(sources, text_field, id_field)):
-            original = item.document.text
-            if fmt == "jsonl":
-                out.write(json_line(detect_record(result, original)))
-            else:
-                out.write(_text_report(result, original).encode("utf-8"))
+    try:
+        with run.bar:
+            for item, result in run.cleaned(_all_items(sources, text_field, id_field)):
+                original = item.document.text
+                if fmt == "jsonl":
+                    out.write(json_line(detect_record(result, original)))
+                else:
+                    out.write(_text_report(result, original).encode("utf-8"))
+    except OutputWriteError as err:
+        raise OutputFailed(err, run.summary) from err
     return run.summary
 
 
@@ -185,7 +229,7 @@ def run_clean(
     text_field: str = "text",
     id_field: str = "id",
     on_problem: ProblemHandler,
-    rejects: IO[bytes] | None = None,
+    rejects: Sink | None = None,
     sidecar: bool = True,
     show_progress: bool = True,
     batch_size: int = 64,
@@ -200,23 +244,52 @@ def run_clean(
     after the other, each as a stream; all text files together as one stream.
     """
     run = _Run(cleaner, list(plan), on_problem, rejects, show_progress, batch_size, early, workers)
-    with run.bar:
-        texts: list[Source] = []
-        for source, target in plan.items():
-            if source.kind != "jsonl":
-                texts.append(source)
-                continue
-            with open_output(target) as handle:
-                for item, result in run.cleaned(read_source(source, text_field, id_field)):
-                    record = dict(item.record or {})
-                    record[text_field] = result.text
-                    record["mtclean"] = mtclean_field(result, item.document.text)
-                    handle.write(json_line(record))
-        for item, result in run.cleaned(_all_items(texts, text_field, id_field)):
-            target = plan[item.source]
-            with open_output(target) as handle:
-                handle.write(result.text.encode("utf-8"))
-            if sidecar and target != STDOUT:
-                with atomic_writer(Path(f"{target}.mtclean.json")) as handle:
-                    handle.write(json_line(_sidecar(result, item.document.text, item.source)))
+    try:
+        with run.bar:
+            _clean_into(run, plan, text_field, id_field, sidecar)
+    except OutputWriteError as err:
+        raise OutputFailed(err, run.summary) from err
     return run.summary
+
+
+def _jsonl_record(item: InputDocument, result: CleanResult, text_field: str) -> bytes | None:
+    """The output line of a cleaned JSONL record; None if the record cannot be JSON again."""
+    record = dict(item.record or {})
+    record[text_field] = result.text
+    record["mtclean"] = mtclean_field(result, item.document.text)
+    try:
+        return json_line(record)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _clean_into(
+    run: _Run, plan: dict[Source, Path | str], text_field: str, id_field: str, sidecar: bool
+) -> None:
+    texts: list[Source] = []
+    for source, target in plan.items():
+        if source.kind != "jsonl":
+            texts.append(source)
+            continue
+        with open_output(target) as handle:
+            for item, result in run.cleaned(read_source(source, text_field, id_field)):
+                line = _jsonl_record(item, result, text_field)
+                if line is None:
+                    location = f"{source.name}:{item.line}"
+                    message = "the cleaned record cannot be written as JSON (nested too deeply)"
+                    run.problem(InputProblem(source, location, "unwritable_record", message))
+                    continue
+                handle.write(line)
+        if target != STDOUT:
+            run.summary.written.append(str(target))
+    for item, result in run.cleaned(_all_items(texts, text_field, id_field)):
+        target = plan[item.source]
+        with open_output(target) as handle:
+            handle.write(result.text.encode("utf-8"))
+        if target == STDOUT:
+            continue
+        run.summary.written.append(str(target))
+        if sidecar:
+            with atomic_writer(sidecar_path(target)) as handle:
+                handle.write(json_line(_sidecar(result, item.document.text, item.source)))
+            run.summary.written.append(str(sidecar_path(target)))

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
 
 from mtclean import __version__
-from mtclean.batch import RunSummary, run_clean, run_detect
+from mtclean.batch import ExitCode, OutputFailed, RunSummary, run_clean, run_detect
 from mtclean.cleaner import Cleaner, default_workers
 from mtclean.config import DEFAULT_EDIT_THRESHOLD, CleanerConfig
 from mtclean.paths import DEFAULT_BASELINE
 from mtclean.reading import STDIN, InputProblem, Source, expand_paths, read_source
-from mtclean.writing import STDOUT, OutputError, atomic_writer, open_output, plan_outputs
+from mtclean.writing import (
+    STDOUT,
+    STDOUT_NAME,
+    Output,
+    OutputError,
+    OutputWriteError,
+    atomic_writer,
+    check_outputs,
+    clean_outputs,
+    open_output,
+    plan_outputs,
+)
 
 app = typer.Typer(
     name="mtclean",
@@ -124,7 +138,51 @@ def main(
 
 def _fail(message: str) -> NoReturn:
     typer.secho(f"mtclean: error: {message}", err=True, fg=typer.colors.RED)
-    raise typer.Exit(2)
+    raise typer.Exit(ExitCode.USAGE)
+
+
+def _check_outputs(
+    outputs: list[Output], sources: list[Source], paths: list[str], siblings: list[str] | None
+) -> None:
+    """Refuse outputs that would destroy an input (the siblings included) or each other
+    (exit 2) or that cannot be written (exit 3), before any work."""
+    if siblings:
+        related, _ = _sources(siblings, "auto")
+        sources, paths = [*sources, *related], [*paths, *siblings]
+    try:
+        check_outputs(outputs, sources, paths)
+    except OutputError as err:
+        _fail(str(err))
+    except OutputWriteError as err:
+        _output_failed(err, None)
+
+
+def _output_failed(error: OutputWriteError, summary: RunSummary | None) -> NoReturn:
+    if error.broken_pipe:  # the reader stopped (| head): quietly, and no second error at exit
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(ExitCode.OUTPUT_FAILED)
+    message = f"mtclean: error: {error}"
+    if summary is not None and error.target == STDOUT_NAME:
+        message += f" (after {summary.documents} document(s))"
+    elif summary is not None:
+        message += (
+            f" (after {summary.documents} document(s); kept {len(summary.written)} finished "
+            f"output file(s), removed the unfinished {error.target})"
+        )
+    typer.secho(message, err=True, fg=typer.colors.RED)
+    raise typer.Exit(ExitCode.OUTPUT_FAILED)
+
+
+@contextlib.contextmanager
+def _output_errors() -> Iterator[None]:
+    """An output that fails while the run writes it: one message, exit 3."""
+    try:
+        yield
+    except OutputFailed as err:
+        _output_failed(err.error, err.summary)
+    except OutputWriteError as err:
+        _output_failed(err, None)
 
 
 def _report_problem(problem: InputProblem) -> None:
@@ -196,12 +254,22 @@ def _finish(summary: RunSummary, verb: str, quiet: bool) -> None:
     raise typer.Exit(summary.exit_code)
 
 
-def _open_rejects(rejects: Path | None) -> Any:
+@contextlib.contextmanager
+def _open_rejects(rejects: Path | None) -> Iterator[Any]:
+    """The rejects file; when another output fails, the rejects found so far are kept."""
     if rejects is None:
-        import contextlib
-
-        return contextlib.nullcontext(None)
-    return atomic_writer(rejects)
+        yield None
+        return
+    failure: OutputFailed | None = None
+    with atomic_writer(rejects) as handle:
+        try:
+            yield handle
+        except OutputFailed as err:
+            if err.error.target == str(rejects):
+                raise
+            failure = err
+    if failure is not None:
+        raise failure
 
 
 @app.command(
@@ -243,11 +311,15 @@ def detect(
     if format not in ("jsonl", "text"):
         _fail(f"unknown --format {format!r}; use jsonl or text")
     sources, early = _sources(paths, input_format)
+    outputs = [Output(Path(output), "-o")] if output != STDOUT else []
+    _check_outputs(
+        outputs + ([Output(rejects, "--rejects")] if rejects else []), sources, paths, siblings
+    )
     cleaner = _cleaner(
         edit_threshold, no_boilerplate, no_punctuation, no_lexicon, model, model_threshold,
         normalizer, siblings, text_field, id_field,
     )  # fmt: skip
-    with _open_rejects(rejects) as rejects_handle, open_output(output) as handle:
+    with _output_errors(), _open_rejects(rejects) as rejects_handle, open_output(output) as handle:
         summary = run_detect(
             cleaner, sources, handle, fmt=format, text_field=text_field, id_field=id_field,
             on_problem=_report_problem, rejects=rejects_handle, show_progress=not quiet,
@@ -312,11 +384,14 @@ def clean(
             plan = dict(plan_outputs(sources, paths, output))
         except OutputError as err:
             _fail(str(err))
+        except OutputWriteError as err:
+            _output_failed(err, None)
+    _check_outputs(clean_outputs(plan, sidecar, rejects), sources, paths, siblings)
     cleaner = _cleaner(
         edit_threshold, no_boilerplate, no_punctuation, no_lexicon, model, model_threshold,
         normalizer, siblings, text_field, id_field,
     )  # fmt: skip
-    with _open_rejects(rejects) as rejects_handle:
+    with _output_errors(), _open_rejects(rejects) as rejects_handle:
         summary = run_clean(
             cleaner, plan, text_field=text_field, id_field=id_field, on_problem=_report_problem,
             rejects=rejects_handle, sidecar=sidecar, show_progress=not quiet, early=early,

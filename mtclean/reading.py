@@ -8,6 +8,7 @@ line, so that a batch run reports it, counts it and goes on with the other docum
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -39,10 +40,14 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class InputDocument:
+    """A readable document; ``warnings`` lists what was changed on reading (see
+    ``NON_FINITE``), by short counter key."""
+
     document: Document
     source: Source
     line: int | None = None
     record: dict[str, Any] | None = field(default=None, repr=False)
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +123,30 @@ def _decode(data: bytes, location: str, source: Source) -> str | InputProblem:
         )
 
 
+NON_FINITE = "non_finite_number"  # the warning key: NaN/Infinity read as null
+
+
+def _loads(line: str) -> tuple[Any, int]:
+    """The JSON value of ``line`` and how many NaN/Infinity numbers in it became ``None``
+    (they are not JSON; written back they would make the output invalid). Raises ValueError
+    (not JSON, an integer too long to convert) or RecursionError (nested too deep)."""
+    replaced = 0
+
+    def constant(_name: str) -> None:  # NaN, Infinity, -Infinity
+        nonlocal replaced
+        replaced += 1
+
+    def number(text: str) -> float | None:  # 1e999 is infinite too
+        value = float(text)
+        if math.isfinite(value):
+            return value
+        nonlocal replaced
+        replaced += 1
+        return None
+
+    return json.loads(line, parse_constant=constant, parse_float=number), replaced
+
+
 def _read_bytes(source: Source) -> bytes | InputProblem:
     if source.path is None:
         return sys.stdin.buffer.read()
@@ -156,36 +185,51 @@ def _jsonl_documents(
         if isinstance(line, InputProblem):
             yield line
             continue
+        item: InputDocument | InputProblem
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            yield InputProblem(
-                source, location, "invalid_json", f"not valid JSON ({err.msg})", raw=line
-            )
-            continue
-        if not isinstance(record, dict):
-            yield InputProblem(
-                source, location, "invalid_json", "a JSONL line must be a JSON object", raw=line
-            )
-            continue
-        text = record.get(text_field)
-        if not isinstance(text, str):
-            fields = ", ".join(sorted(record)) or "none"
-            what = "has no" if text_field not in record else "has a non-string"
-            yield InputProblem(
-                source,
-                location,
-                "missing_text",
-                f"{what} field {text_field!r} (fields: {fields}); choose one with --text-field",
-                raw=line,
-            )
-            continue
-        if not text.strip():
-            yield InputProblem(source, location, "empty", "empty document (no text)", raw=line)
-            continue
-        raw_id = record.get(id_field)
-        doc_id = str(raw_id) if raw_id is not None else f"{base}:{number}"
-        yield InputDocument(Document(text=text, id=doc_id), source, number, record)
+            item = _jsonl_item(line, source, number, text_field, id_field, f"{base}:{number}")
+        except RecursionError:  # from the decoder, or from str() of a deep id
+            item = InputProblem(
+                source, location, "invalid_json",
+                "JSON nested too deeply to read (over Python's recursion limit)", raw=line,
+            )  # fmt: skip
+        yield item
+
+
+def _jsonl_item(
+    line: str, source: Source, number: int, text_field: str, id_field: str, default_id: str
+) -> InputDocument | InputProblem:
+    """Line ``number`` of a JSONL input as a document, or the problem with it."""
+    location = f"{source.name}:{number}"
+    try:
+        record, replaced = _loads(line)
+    except json.JSONDecodeError as err:
+        return InputProblem(
+            source, location, "invalid_json", f"not valid JSON ({err.msg})", raw=line
+        )
+    except ValueError as err:  # e.g. an integer of more than 4,300 digits
+        return InputProblem(source, location, "invalid_json", f"not readable ({err})", raw=line)
+    if not isinstance(record, dict):
+        return InputProblem(
+            source, location, "invalid_json", "a JSONL line must be a JSON object", raw=line
+        )
+    text = record.get(text_field)
+    if not isinstance(text, str):
+        fields = ", ".join(sorted(record)) or "none"
+        what = "has no" if text_field not in record else "has a non-string"
+        return InputProblem(
+            source,
+            location,
+            "missing_text",
+            f"{what} field {text_field!r} (fields: {fields}); choose one with --text-field",
+            raw=line,
+        )
+    if not text.strip():
+        return InputProblem(source, location, "empty", "empty document (no text)", raw=line)
+    raw_id = record.get(id_field)
+    doc_id = str(raw_id) if raw_id is not None else default_id
+    warnings = (NON_FINITE,) * replaced
+    return InputDocument(Document(text=text, id=doc_id), source, number, record, warnings)
 
 
 def read_source(

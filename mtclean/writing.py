@@ -1,30 +1,114 @@
-"""Writing outputs: where each input's output goes, and atomic writes that never touch inputs."""
+"""Writing outputs: where each input's output goes, checks that no output can destroy an input
+or another output, and atomic writes with the umask's mode.
+
+Two kinds of error, two exit codes (see ``mtclean.batch.ExitCode``):
+
+- ``OutputError``: the outputs asked for would write over an input, land inside an input
+  folder, or collide with each other. Found before any work; a usage error.
+- ``OutputWriteError``: an output cannot be written (a folder where a file should go, a name
+  too long, no permission, disk full, a closed pipe). Found before any work where it can be,
+  else while writing; finished outputs are kept.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
-from mtclean.reading import Source
+from mtclean.reading import STDIN, Source
 
 STDOUT = "-"
+STDOUT_NAME = "standard output"  # how messages name it
+SIDECAR_SUFFIX = ".mtclean.json"
+_TMP_PREFIX_CHARS = 64  # of the target's name in the temporary file's name
+_DEFAULT_NAME_MAX = 255
 
 
 class OutputError(Exception):
-    """The requested output would overwrite an input or is otherwise unusable."""
+    """The requested outputs would overwrite an input or each other (a usage error)."""
 
 
-def _is_same_or_inside(path: Path, folder: Path) -> bool:
-    try:
-        path.relative_to(folder)
-    except ValueError:
-        return False
-    return True
+class OutputWriteError(Exception):
+    """An output cannot be written; ``str()`` says which, why and what to do."""
+
+    def __init__(self, target: str, reason: str, hint: str = "", code: int | None = None) -> None:
+        self.target = target
+        self.reason = reason
+        self.errno = code  # the OS error number, when an OS error was the cause
+        message = f"cannot write {target}: {reason}"
+        super().__init__(f"{message}; {hint}" if hint else message)
+
+    @classmethod
+    def from_os_error(cls, target: Path | str, err: OSError) -> OutputWriteError:
+        reason = err.strerror or str(err)
+        hints = {
+            errno.ENOSPC: "free some space or write elsewhere",
+            errno.EDQUOT: "free some space or write elsewhere",
+            errno.EACCES: "check the folder's permissions or write elsewhere",
+            errno.EPERM: "check the folder's permissions or write elsewhere",
+            errno.EROFS: "the file system is read-only; write elsewhere",
+            errno.ENAMETOOLONG: "choose a shorter name",
+            errno.EISDIR: "give a file name, not a folder",
+            errno.ENOTDIR: "a part of the path is a file, not a folder",
+            errno.ENOENT: "check that the folder exists and can hold files",
+            errno.EPIPE: "the reading end of the pipe was closed",
+        }
+        return cls(str(target), reason, hints.get(err.errno or 0, ""), err.errno)
+
+    @property
+    def broken_pipe(self) -> bool:
+        """The reader of a pipe went away (``mtclean detect ... | head``): not worth a message."""
+        return self.errno == errno.EPIPE
+
+
+class Sink(Protocol):
+    """Where a run writes bytes: an output file, standard output, the rejects file."""
+
+    def write(self, data: bytes, /) -> int: ...
+
+
+class _Guarded:
+    """A binary handle whose OS errors become ``OutputWriteError`` naming the output."""
+
+    def __init__(self, handle: IO[bytes], name: str) -> None:
+        self._handle = handle
+        self._name = name
+
+    def write(self, data: bytes, /) -> int:
+        try:
+            return self._handle.write(data)
+        except OSError as err:
+            raise OutputWriteError.from_os_error(self._name, err) from err
+
+    def flush(self) -> None:
+        try:
+            self._handle.flush()
+        except OSError as err:
+            raise OutputWriteError.from_os_error(self._name, err) from err
+
+
+# --- planning and checking, before any work ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One file a run will write, and the option that asked for it (for messages)."""
+
+    path: Path
+    role: str
+
+
+def sidecar_path(target: Path | str) -> Path:
+    """Where ``clean`` puts the spans, edits and metadata of a cleaned text file."""
+    return Path(f"{target}{SIDECAR_SUFFIX}")
 
 
 def plan_outputs(sources: Sequence[Source], inputs: Sequence[str], out: str) -> dict[Source, Path]:
@@ -35,58 +119,205 @@ def plan_outputs(sources: Sequence[Source], inputs: Sequence[str], out: str) -> 
     anything is written if an output would overwrite an input or two outputs collide.
     """
     out_path = Path(out)
-    single_file = len(inputs) == 1 and not Path(inputs[0]).is_dir() and len(sources) == 1
-    if single_file and not out_path.is_dir():
+    single_file = len(inputs) == 1 and not _is_dir(Path(inputs[0])) and len(sources) == 1
+    if single_file and not _is_dir(out_path):
         plan = {sources[0]: out_path}
     else:
-        if out_path.exists() and not out_path.is_dir():
+        if _mode(out_path) is not None and not _is_dir(out_path):
             raise OutputError(
                 f"{out} is a file; with a folder or several inputs, -o must be a folder"
             )
         plan = {source: out_path / source.relpath for source in sources}
-
-    input_files = {s.path.resolve() for s in sources if s.path is not None}
-    input_dirs = [Path(p).resolve() for p in inputs if p != "-" and Path(p).is_dir()]
-    seen: dict[Path, Source] = {}
-    for source, target in plan.items():
-        resolved = target.resolve()
-        if resolved in input_files:
-            raise OutputError(f"refusing to write over the input {target}; choose another -o")
-        for folder in input_dirs:
-            if _is_same_or_inside(resolved, folder):
-                raise OutputError(
-                    f"output {target} would land inside the input folder {folder}; "
-                    "choose an -o outside it"
-                )
-        if resolved in seen:
-            raise OutputError(
-                f"{seen[resolved].name} and {source.name} would both be written to {target}"
-            )
-        seen[resolved] = source
+    check_outputs([Output(target, "-o") for target in plan.values()], sources, inputs)
     return plan
 
 
+def clean_outputs(
+    plan: Mapping[Source, Path | str], sidecar: bool, rejects: Path | None
+) -> list[Output]:
+    """Every file ``clean`` will write for ``plan``: outputs, sidecars, the rejects file."""
+    outputs: list[Output] = []
+    for source, target in plan.items():
+        if target == STDOUT:
+            continue
+        outputs.append(Output(Path(target), "-o"))
+        if sidecar and source.kind == "txt":
+            outputs.append(Output(sidecar_path(target), f"the sidecar of {target}"))
+    if rejects is not None:
+        outputs.append(Output(rejects, "--rejects"))
+    return outputs
+
+
+def _mode(path: Path) -> int | None:
+    """``path``'s file type and mode, None if it cannot be looked at (missing, a name too long
+    for the file system...: the write itself will then say why)."""
+    try:
+        return path.stat().st_mode
+    except (OSError, ValueError):
+        return None
+
+
+def _is_dir(path: Path) -> bool:
+    mode = _mode(path)
+    return mode is not None and stat.S_ISDIR(mode)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if a.resolve() == b.resolve():
+        return True
+    try:  # hard links, bind mounts, case-insensitive names
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _is_inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def check_outputs(
+    outputs: Iterable[Output], sources: Sequence[Source], inputs: Sequence[str]
+) -> None:
+    """Refuse, before any work, outputs that could destroy an input or another output.
+
+    Raises ``OutputError`` when an output is an input (same path after symlinks, or the same
+    file through a hard link), lies inside an input folder (a later run would read it back as
+    input), or two outputs are the same file. Raises ``OutputWriteError`` when an output cannot
+    be written at all (see ``check_writable``).
+    """
+    input_files = [s.path for s in sources if s.path is not None]
+    input_files += [Path(p) for p in inputs if p != STDIN and _mode(Path(p)) is not None]
+    input_dirs = [Path(p) for p in inputs if p != STDIN and _is_dir(Path(p))]
+    seen: list[Output] = []
+    for output in outputs:
+        if output.path == Path(STDOUT):
+            continue
+        for path in input_files:
+            if _same_file(output.path, path):
+                raise OutputError(
+                    f"refusing to write over the input {path}: {output.role} {output.path} "
+                    "is that file; choose another path"
+                )
+        for folder in input_dirs:
+            if _is_inside(output.path, folder):
+                raise OutputError(
+                    f"{output.role} {output.path} would land inside the input folder {folder}; "
+                    "choose a path outside it"
+                )
+        for other in seen:
+            if _same_file(output.path, other.path):
+                raise OutputError(
+                    f"{other.role} and {output.role} are the same file ({output.path}); "
+                    "each output needs its own path"
+                )
+        seen.append(output)
+    for output in seen:
+        check_writable(output.path)
+
+
+def _name_max(folder: Path) -> int:
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        return _DEFAULT_NAME_MAX
+
+
+def check_writable(target: Path) -> None:
+    """Raise ``OutputWriteError`` if ``target`` clearly cannot be written as a file: it is a
+    folder, its name is too long, a part of its folder is a file, or the folder is not
+    writable. (A full disk shows only while writing.)"""
+    ancestor = target.parent
+    while _mode(ancestor) is None and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    limit = _name_max(ancestor) if _is_dir(ancestor) else _DEFAULT_NAME_MAX
+    for part in target.parts:
+        if len(os.fsencode(part)) > limit:
+            raise OutputWriteError(
+                str(target), f"the name {part[:40]}... is longer than {limit} bytes",
+                "choose a shorter name",
+            )  # fmt: skip
+    if _is_dir(target):
+        raise OutputWriteError(str(target), "it is a folder", "give a file name, not a folder")
+    if not _is_dir(ancestor):
+        raise OutputWriteError(
+            str(target), f"{ancestor} is a file, not a folder", "choose another folder"
+        )
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise OutputWriteError(
+            str(target), f"no permission to write in {ancestor}",
+            "check the folder's permissions or write elsewhere",
+        )  # fmt: skip
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _is_special(target: Path) -> bool:
+    """A device, FIFO or socket (``-o /dev/stdout``): written in place, never replaced."""
+    mode = _mode(target)
+    return mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
 @contextlib.contextmanager
-def open_output(target: Path | str) -> Iterator[IO[bytes]]:
+def open_output(target: Path | str) -> Iterator[_Guarded]:
     """Standard output for ``-``, else an atomic writer for the path."""
     if target == STDOUT:
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
+        handle = _Guarded(sys.stdout.buffer, STDOUT_NAME)
+        yield handle
+        handle.flush()
     else:
         with atomic_writer(Path(target)) as handle:
             yield handle
 
 
 @contextlib.contextmanager
-def atomic_writer(target: Path) -> Iterator[IO[bytes]]:
-    """Write to a temporary file beside ``target`` and move it into place only on success."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+def atomic_writer(target: Path) -> Iterator[_Guarded]:
+    """Write to a temporary file beside ``target`` and move it into place only on success.
+
+    The file gets the mode a plain ``open`` would give (0666 minus the umask). OS errors become
+    ``OutputWriteError``; the temporary file is removed on any failure and ``target`` keeps
+    what it held before.
+    """
+    if _is_special(target):
+        try:
+            raw = open(target, "wb")  # noqa: SIM115 (closed below, errors mapped)
+        except OSError as err:
+            raise OutputWriteError.from_os_error(target, err) from err
+        try:
+            yield _Guarded(raw, str(target))
+            raw.flush()
+        except OSError as err:
+            raise OutputWriteError.from_os_error(target, err) from err
+        finally:
+            with contextlib.suppress(OSError):
+                raw.close()
+        return
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        prefix = f".{target.name[:_TMP_PREFIX_CHARS]}."
+        fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=target.parent)
+    except OSError as err:
+        raise OutputWriteError.from_os_error(target, err) from err
+    try:
+        os.chmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
-            yield handle
+            yield _Guarded(handle, str(target))
         os.replace(tmp_name, target)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise OutputWriteError.from_os_error(target, err) from err
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):
             os.unlink(tmp_name)
         raise

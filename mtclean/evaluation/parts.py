@@ -372,7 +372,11 @@ def build_parts(settings: Settings, env: Environment, seeds_dir: Path) -> PartCo
     seeds_skip = (
         None
         if gold_path.is_file()
-        else Skip("seeds", f"{gold_path} not found", "run from a clone of the mtclean repository")
+        else Skip(
+            "seeds",
+            f"{gold_path} not found",
+            "reinstall mtclean (its package ships the seeds) or run from a clone of the repository",
+        )
     )
     collector.add(
         ("seeds", "clean_seed_bodies"), seeds_skip, lambda: seed_parts(seeds_dir, gold_path)

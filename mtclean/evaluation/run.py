@@ -61,7 +61,8 @@ from mtclean.evaluation.systems import (
     system_record,
 )
 from mtclean.model.data import MLQE_DOC_SENTENCES
-from mtclean.paths import DEFAULT_BASELINE, REPO, default_data_dir
+from mtclean.paths import DEFAULT_BASELINE, default_data_dir
+from mtclean.paths import seeds_dir as shipped_seeds_dir
 from mtclean.records import CleanResult
 
 logger = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ class Options:
     model: bool = True  # False (--no-model): skip the systems that need the trained model
     show_progress: bool = True
     command: Sequence[str] = field(default_factory=lambda: list(sys.argv))
-    seeds_dir: Path = REPO / "seeds"
+    seeds_dir: Path = field(default_factory=shipped_seeds_dir)  # the checkout's or the package's
 
 
 def file_hashes(folder: Path) -> dict[str, str]:
