@@ -176,6 +176,8 @@ def _text_report(result: CleanResult, original: str) -> str:
         if len(shown) > 70:
             shown = shown[:67] + "..."
         arrow = "" if span.replacement is None else f" -> {span.replacement!r}"
+        if span.candidates:  # the normalizer's: how sure the restoration is
+            arrow += f" p={span.candidates[0].score:.2f}"
         lines.append(
             f"  [{span.start}:{span.end}] {span.label:<11} {span.score:.2f} {span.source:<11}"
             f" {shown!r}{arrow}"

@@ -45,6 +45,7 @@ from mtclean.records import Candidate, Span
 NAME = "normalizer"
 ALIGNED_SCORE = 0.95  # a stretch that differs from the verified source, and its restoration
 MAX_CANDIDATES = 5  # kept on a span, best first
+MIN_CANDIDATE_SCORE = 0.005  # less likely candidates are not listed (the best one always is)
 MAX_SCORED = 150  # proposals scored per wording (best table ranks first)
 _CONTEXT = 120  # characters either side read for the neighbouring words
 
@@ -250,6 +251,8 @@ class Normalizer:
                                 (*s.proposal.tables, "context"),
                             )
                             for s in options[:MAX_CANDIDATES]
+                            if votes[s.proposal.text.lower()] / n >= MIN_CANDIDATE_SCORE
+                            or s is options[0]
                         ],
                     )
                 )
