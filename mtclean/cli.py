@@ -98,6 +98,14 @@ Siblings = Annotated[
         show_default=False,
     ),
 ]
+Cluster = Annotated[
+    bool,
+    typer.Option(
+        "--cluster",
+        help="The inputs are related articles: each one's siblings are the others (read "
+        "into memory first, so for a few thousand documents, not a corpus).",
+    ),
+]
 UseNormalizer = Annotated[
     bool,
     typer.Option(
@@ -231,6 +239,15 @@ def _cleaner(
         _fail(f"cannot load the model: {err}")
 
 
+def _related(siblings: list[str] | None, paths: list[str], cluster: bool) -> list[str] | None:
+    """The sibling paths: ``--siblings``, plus the inputs themselves with ``--cluster``."""
+    if not cluster:
+        return siblings
+    if STDIN in paths:
+        _fail("--cluster reads the inputs twice, so it cannot take stdin (-)")
+    return [*(siblings or []), *paths]
+
+
 def _sibling_texts(paths: list[str], text_field: str, id_field: str) -> list[str]:
     """The texts of the sibling articles; an unreadable sibling is an error (it is evidence)."""
     if STDIN in paths:
@@ -298,6 +315,7 @@ def detect(
     model_threshold: ModelThreshold = None,
     normalizer: UseNormalizer = True,
     siblings: Siblings = None,
+    cluster: Cluster = False,
     workers: Workers = None,
     rejects: Rejects = None,
     quiet: Quiet = False,
@@ -317,7 +335,7 @@ def detect(
     )
     cleaner = _cleaner(
         edit_threshold, no_boilerplate, no_punctuation, no_lexicon, model, model_threshold,
-        normalizer, siblings, text_field, id_field,
+        normalizer, _related(siblings, paths, cluster), text_field, id_field,
     )  # fmt: skip
     with _output_errors(), _open_rejects(rejects) as rejects_handle, open_output(output) as handle:
         summary = run_detect(
@@ -357,6 +375,7 @@ def clean(
     model_threshold: ModelThreshold = None,
     normalizer: UseNormalizer = True,
     siblings: Siblings = None,
+    cluster: Cluster = False,
     workers: Workers = None,
     sidecar: Annotated[
         bool,
@@ -389,7 +408,7 @@ def clean(
     _check_outputs(clean_outputs(plan, sidecar, rejects), sources, paths, siblings)
     cleaner = _cleaner(
         edit_threshold, no_boilerplate, no_punctuation, no_lexicon, model, model_threshold,
-        normalizer, siblings, text_field, id_field,
+        normalizer, _related(siblings, paths, cluster), text_field, id_field,
     )  # fmt: skip
     with _output_errors(), _open_rejects(rejects) as rejects_handle:
         summary = run_clean(

@@ -183,3 +183,44 @@ def test_spans_grow_to_the_phrase_of_the_tables_around_them() -> None:
     assert [(s.text_in(text), s.replacement, s.score) for s in spans] == [
         ("by no means", "never", 0.9)
     ]
+
+
+# --- names misspelt against a reference ----------------------------------------------------------
+
+NAME_CASES = [
+    # (text, siblings, expected fixes as (wrong, right))
+    (
+        "Blinken met Lavrov. Blinken said talks would go on. Blinken smiled. Later Blnken left.",
+        [],
+        [("Blnken", "Blinken")],
+    ),
+    (
+        "Secretary of State Anthony Blinken flew to Geneva.",
+        ["Antony Blinken said so.", "US Secretary of State Antony Blinken met Lavrov."],
+        [("Anthony", "Antony")],
+    ),
+    # must not change: a plural of a name, a dictionary word, a name without a reference
+    ("The Emiew robot and two Emiews walked. Emiew, Emiew and Emiew.", [], []),
+    ("Blinken, Blinken and Blinken spoke, then Blinked.", [], []),
+    ("Anthony Blinken flew to Geneva.", [], []),
+]
+
+
+@pytest.mark.parametrize(("text", "siblings", "expected"), NAME_CASES)
+def test_misspelt_names(text: str, siblings: list[str], expected: list[tuple[str, str]]) -> None:
+    from mtclean.normalize.names import misspelt_names
+
+    fixes = misspelt_names(text, siblings)
+    assert [(text[f.start : f.end], f.replacement) for f in fixes] == expected
+
+
+def test_the_original_is_never_rewritten_into_its_repost() -> None:
+    from mtclean.normalize.normalizer import load_normalizer
+    from mtclean.normalize.siblings import Siblings
+
+    normalizer = load_normalizer(_model_dir())
+    geneva = SOURCE.index("Geneva")
+    flags = [Span(geneva, geneva + 6, "spun", 0.9, "model")]
+    siblings = Siblings.from_texts([("repost", REPOST)])
+    spans, stats = normalizer.normalize(SOURCE, flags, siblings)
+    assert spans == [] and stats["source_is_repost"] == 1

@@ -43,6 +43,7 @@ from mtclean.normalize.ranking import (
 from mtclean.records import Candidate, Span
 
 NAME = "normalizer"
+NAME_SCORE = 0.93  # a name written otherwise by its reference, and that spelling
 ALIGNED_SCORE = 0.95  # a stretch that differs from the verified source, and its restoration
 MAX_CANDIDATES = 5  # kept on a span, best first
 MIN_CANDIDATE_SCORE = 0.005  # less likely candidates are not listed (the best one always is)
@@ -213,6 +214,7 @@ class Normalizer:
         alignment = sources.find(text) if sources is not None else None
         if alignment is not None:
             spans = self._against_source(text, spans, alignment, stats)
+        spans = self._with_names(text, spans, siblings, stats)
         spans = self._extended(text, spans, stats)
         targets = [i for i, s in enumerate(spans) if s.label == "spun" and s.replacement is None]
         pieces = {i: self._pieces(text, spans[i]) for i in targets}
@@ -268,6 +270,37 @@ class Normalizer:
             )
         return sorted(out, key=lambda s: (s.start, s.end, s.source)), dict(stats)
 
+    def _with_names(
+        self,
+        text: str,
+        spans: Sequence[Span],
+        siblings: SiblingTerms | None,
+        stats: Counter[str],
+    ) -> list[Span]:
+        """Spans for names misspelt against the document or its siblings (``names``), where
+        no other span covers them."""
+        from mtclean.normalize.names import misspelt_names
+
+        related = getattr(siblings, "texts", ())
+        out = list(spans)
+        for fix in misspelt_names(text, related):
+            if any(s.start < fix.end and fix.start < s.end for s in spans):
+                continue
+            out.append(
+                Span(
+                    fix.start,
+                    fix.end,
+                    "mt",
+                    NAME_SCORE,
+                    NAME,
+                    fix.replacement,
+                    f"{NAME}: name written {fix.replacement!r} in the {fix.reference}",
+                    (Candidate(fix.replacement, NAME_SCORE, ("names", fix.reference)),),
+                )
+            )
+            stats["names"] += 1
+        return out
+
     def _extended(self, text: str, spans: Sequence[Span], stats: Counter[str]) -> list[Span]:
         """Spun spans grown to the longest phrase of the tables around them (a detector that
         flags "by" and "means" of "by no means" gets "never" for the phrase); spans that grow
@@ -311,6 +344,17 @@ class Normalizer:
                     best, best_words = (a, b), len(inner) + n_left + n_right
         return best
 
+    def _reads_as_repost(self, text: str, alignment: Alignment) -> bool:
+        """Which way the alignment goes: the document is the repost when the sibling's wording
+        of the differing stretches is the likelier one in context (spinners pick rarer words;
+        both wordings share their neighbours, which the alignment left identical)."""
+        gain = 0.0
+        for st in alignment.stretches:
+            ctx = context_of(text, st.start, st.end)
+            gain += self.scorer.score(ctx.prev, st.replacement, ctx.nxt)
+            gain -= self.scorer.score(ctx.prev, text[st.start : st.end], ctx.nxt)
+        return gain > 0.0
+
     def _against_source(
         self, text: str, spans: Sequence[Span], alignment: Alignment, stats: Counter[str]
     ) -> list[Span]:
@@ -318,6 +362,19 @@ class Normalizer:
         the source's wording; spun/mt flags on wording identical to the source, or inside a
         stretch, are dropped."""
         stats["source_found"] += 1
+        if not self._reads_as_repost(text, alignment):
+            # the document reads as the original and the sibling as its repost: keep the
+            # document's wording; flags on what the two share or where they differ go
+            stats["source_is_repost"] += 1
+            return [
+                s
+                for s in spans
+                if s.label not in ("spun", "mt")
+                or not (
+                    alignment.inside_same(s.start, s.end)
+                    or any(st.start < s.end and s.start < st.end for st in alignment.stretches)
+                )
+            ]
         found = [
             Span(
                 st.start,

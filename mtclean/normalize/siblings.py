@@ -56,6 +56,7 @@ class Siblings:
 
     bank: SiblingBank
     sources: SourceIndex | None
+    texts: tuple[str, ...] = ()
 
     @classmethod
     def from_texts(cls, items: Iterable[tuple[str, str]], align: bool = True) -> Siblings:
@@ -66,7 +67,8 @@ class Siblings:
         index = SourceIndex() if align else None
         if index is not None:
             index.add_all(pairs)
-        return cls(SiblingBank.from_texts(text for _, text in pairs), index)
+        texts = tuple(text for _, text in pairs)
+        return cls(SiblingBank.from_texts(texts), index, texts)
 
     def count(self, wording: str) -> int:
         return self.bank.count(wording)
