@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,8 @@ from mtclean.edits import apply_edits
 from mtclean.records import CleanResult, Detection, Document, Span
 from mtclean.resolve import resolve_edits
 from mtclean.scoring import degradation_score
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from mtclean.normalize.normalizer import Normalizer
@@ -76,6 +79,7 @@ class Cleaner:
             detectors if detectors is not None else build_detectors(self.config)
         )
         self._normalizer: Normalizer | None = None
+        self._unavailable = False  # the normalizer's files are missing (model off: no error)
         if self.config.normalizer and self.config.model:
             self._normalizer = self._load_normalizer()  # before workers fork: loaded once
         self.siblings: Siblings | None = None
@@ -112,18 +116,17 @@ class Cleaner:
     @property
     def normalizer(self) -> Normalizer | None:
         """The normalizer stage (``None`` when the config switches it off); without the model
-        it is loaded on first need (only flag-only lexicon spans or siblings need it then)."""
-        if self._normalizer is None and self.config.normalizer:
-            self._normalizer = self._load_normalizer()
+        it is loaded on first use (its tables only when a span needs them)."""
+        if self._normalizer is None and self.config.normalizer and not self._unavailable:
+            try:
+                self._normalizer = self._load_normalizer()
+            except FileNotFoundError as error:  # without the model the rules still run
+                logger.warning("normalizer off: %s", error)
+                self._unavailable = True
         return self._normalizer
 
     def _normalized(self, text: str, spans: list[Span], stats: dict[str, int]) -> list[Span]:
-        if not self.config.normalizer:
-            return spans
-        needed = self.siblings is not None or any(
-            s.label == "spun" and s.replacement is None for s in spans
-        )
-        normalizer = self.normalizer if needed else None
+        normalizer = self.normalizer
         if normalizer is None:
             return spans
         spans, counts = normalizer.normalize(text, spans, self.siblings)

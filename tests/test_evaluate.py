@@ -48,6 +48,7 @@ from mtclean.evaluation.scoring import score_clean_part, score_gold_part
 from mtclean.evaluation.systems import (
     DEFAULT_SYSTEM,
     RULES_SYSTEM,
+    SIBLINGS_SYSTEM,
     SYSTEMS,
     DoNothing,
     ModelState,
@@ -306,12 +307,18 @@ def test_installed_model_is_not_skipped() -> None:
 
 def test_systems_are_the_default_cleaner_and_its_rules() -> None:
     specs = {s.name: s for s in SYSTEMS}
-    assert list(specs) == ["do-nothing", "lexicon-only", RULES_SYSTEM, DEFAULT_SYSTEM]
+    assert list(specs) == [
+        "do-nothing", "lexicon-only", RULES_SYSTEM, DEFAULT_SYSTEM, SIBLINGS_SYSTEM
+    ]  # fmt: skip
     assert specs[DEFAULT_SYSTEM].config == CleanerConfig() and CleanerConfig().model
     assert specs[RULES_SYSTEM].config == CleanerConfig(model=False)
     for spec in SYSTEMS:  # needs_model says exactly which configurations load the model
         assert spec.needs_model == (spec.config is not None and spec.config.model)
-    assert [s.name for s in SYSTEMS if s.needs_model] == [DEFAULT_SYSTEM]
+    assert [s.name for s in SYSTEMS if s.needs_model] == [DEFAULT_SYSTEM, SIBLINGS_SYSTEM]
+    siblings = specs[SIBLINGS_SYSTEM]  # the default Cleaner, given siblings, on the seeds only
+    assert siblings.config == CleanerConfig() and siblings.cluster
+    assert siblings.runs_on("seeds") and not siblings.runs_on("clean_bbc")
+    assert all(specs[n].runs_on("clean_bbc") for n in (RULES_SYSTEM, DEFAULT_SYSTEM))
 
 
 FAKE_SPECS = (

@@ -223,3 +223,25 @@ def test_boilerplate_is_scored_per_line_whatever_the_grouping() -> None:
     assert (counts.tp, counts.fp, counts.fn) == (2, 0, 1)  # "Read More" was missed
     ungrouped = count_document([block], per_line, "boilerplate")
     assert (ungrouped.tp, ungrouped.fp, ungrouped.fn) == (1, 1, 0)
+
+
+def test_restoration_counts_req_spans_restored_by_edits_and_by_candidates() -> None:
+    from mtclean.evaluation.metrics import restoration
+    from mtclean.records import Edit
+
+    text = "Russian officers stated on Monday that Jap Europe was calm."
+    o, s, j = text.index("officers"), text.index("stated"), text.index("Jap")
+    gold = [
+        GoldSpan(o, o + 8, "spun", "req", "officials"),
+        GoldSpan(s, s + 6, "spun", "req", "said"),
+        GoldSpan(j, j + 3, "spun", "req", "Eastern"),
+        GoldSpan(0, 7, "spun", "opt", "Russia's"),
+    ]
+    # one edit restores "officers stated" whole; a flag proposes a wrong original for "Jap"
+    edits = [Edit(o, s + 6, "officials said", "model", 0.9, "spun")]
+    spans = [Span(j, j + 3, "spun", 0.9, "model", "Western")]
+    found = restoration(text, gold, edits, spans)
+    assert (found.gold, found.by_edits, found.by_candidates) == (3, 2, 2)
+    spans = [Span(j, j + 3, "spun", 0.9, "model", "Eastern")]
+    assert restoration(text, gold, edits, spans).by_candidates == 3
+    assert restoration(text, gold, [], []).record()["restored_rate"] == 0.0

@@ -36,6 +36,8 @@ def plot_precision_recall(report: Mapping[str, Any], path: Path) -> Path:
             label for label in LABELS if part.get("gold_spans", {}).get(label, {}).get("req", 0)
         ]
         for si, system in enumerate(systems):
+            if system not in part["systems"]:
+                continue  # a system that does not run on this part
             scores = part["systems"][system]["labels"]
             for mi, metric in enumerate(("precision", "recall")):
                 offset = (2 * si + mi - len(systems) + 0.5) * width
@@ -83,7 +85,8 @@ def plot_wer(report: Mapping[str, Any], path: Path) -> Path:
             if k == 0:
                 values.append(next(iter(records.values()))["text"]["wer_before"])
             else:
-                values.append(records[systems[k - 1]]["text"]["wer_after"])
+                record = records.get(systems[k - 1])
+                values.append(record["text"]["wer_after"] if record else float("nan"))
         offset = (k - (len(series) - 1) / 2) * width
         ax.bar(
             [i + offset for i in range(len(parts))],

@@ -168,13 +168,18 @@ def _siblings(section: Mapping[str, Any], headline: str | None) -> list[str]:
 
 def _summary(parts: Mapping[str, Any]) -> list[str]:
     """One row per part and label with gold spans: span P / R / F1 of every system."""
-    systems: list[str] = []
+    systems: list[str] = list(dict.fromkeys(s for part in parts.values() for s in _systems(part)))
     rows: list[list[str]] = []
+    absent = "—"  # a system that does not run on the part (mtclean-siblings: seeds only)
     for name, part in parts.items():
-        systems = systems or _systems(part)
         if part["kind"] != "gold":
             flags = part["systems"]
-            cells = [f"{flags[s]['false_flags_per_1000_words']:.2f} per 1k words" for s in systems]
+            cells = [
+                f"{flags[s]['false_flags_per_1000_words']:.2f} per 1k words"
+                if s in flags
+                else absent
+                for s in systems
+            ]
             rows.append([name, "clean text", *cells])
             continue
         for label in LABELS:
@@ -184,9 +189,11 @@ def _summary(parts: Mapping[str, Any]) -> list[str]:
             records = part["systems"]
             cells = [
                 "{precision:.2f} / {recall:.2f} / {f1:.2f}".format(**records[s]["labels"][label])
+                if s in records
+                else absent
                 for s in systems
             ]
-            first = records[systems[0]]["labels"][label]
+            first = next(iter(records.values()))["labels"][label]
             rows.append([name, f"{label} ({first['tp'] + first['fn']})", *cells])
     if not rows:
         return []

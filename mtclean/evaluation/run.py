@@ -119,6 +119,10 @@ RUN_BATCH_SIZE = 16  # documents per Cleaner.pipe batch (the model scores a batc
 def _run_system(system: TextCleaner, name: str, part: Part, show: bool) -> list[CleanResult]:
     """The system's results in document order; through ``pipe`` (batches) where it has one."""
     texts = [doc.text for doc in part.docs]
+    per_part = getattr(system, "clean_part", None)
+    if callable(per_part):
+        found: list[CleanResult] = per_part(texts)
+        return found
     pipe = getattr(system, "pipe", None)
     stream: Iterable[CleanResult] = (
         pipe(texts, batch_size=RUN_BATCH_SIZE) if callable(pipe) else map(system.clean, texts)
@@ -154,6 +158,8 @@ def evaluate_parts(
             record["gold_spans"] = gold_counts(part.docs)
         raw[part.name] = {}
         for spec, system in systems:
+            if not spec.runs_on(part.name):
+                continue
             started = time.perf_counter()
             results = _run_system(system, spec.name, part, show_progress)
             timings[f"run:{part.name}:{spec.name}"] = time.perf_counter() - started

@@ -1,10 +1,12 @@
 """The systems an evaluation run measures, and loading them (the trained model may be missing).
 
 Systems (:data:`SYSTEMS`): ``do-nothing`` (the floor), ``lexicon-only``, ``mtclean-rules`` (the
-Cleaner without the trained model: boilerplate, punctuation and lexicon) and ``mtclean`` (the
-default Cleaner, which includes the trained model). Systems that need the model run unless the
-run is told not to (``--no-model``, ``Options.model=False``) and are skipped with the reason
-when the model or its packages are missing (:func:`probe_model`, :func:`missing_model`).
+Cleaner without the trained model: boilerplate, punctuation, lexicon, name repairs), ``mtclean``
+(the default Cleaner, which includes the trained model) and, on the seeds only,
+``mtclean-siblings`` (the default Cleaner with the other seeds as each seed's siblings).
+Systems that need the model run unless the run is told not to (``--no-model``,
+``Options.model=False``) and are skipped with the reason when the model or its packages are
+missing (:func:`probe_model`, :func:`missing_model`).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ NO_MODEL_OPTION = "--no-model"  # the CLI option (Options.model=False) that skip
 
 DEFAULT_SYSTEM = "mtclean"
 RULES_SYSTEM = "mtclean-rules"
+SIBLINGS_SYSTEM = "mtclean-siblings"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,13 +44,19 @@ class SystemSpec:
 
     ``needs_model``: the system loads the trained model (slower, optional packages); it is
     skipped when the run is told not to load the model, and skipped with the reason when the
-    model cannot be loaded.
+    model cannot be loaded. ``parts``: the only parts it runs on. ``cluster``: every document
+    is cleaned with the other documents of its part as siblings (``Cleaner(siblings=...)``).
     """
+
+    def runs_on(self, part: str) -> bool:
+        return self.parts is None or part in self.parts
 
     name: str
     description: str
     config: CleanerConfig | None
     needs_model: bool = False
+    parts: tuple[str, ...] | None = None  # the parts it runs on (None: every part)
+    cluster: bool = False  # each document's siblings are the other documents of its part
 
 
 SYSTEMS: tuple[SystemSpec, ...] = (
@@ -59,8 +68,8 @@ SYSTEMS: tuple[SystemSpec, ...] = (
     ),
     SystemSpec(
         RULES_SYSTEM,
-        "the default Cleaner without the trained model: boilerplate, punctuation and lexicon "
-        "(`CleanerConfig(model=False)`)",
+        "the default Cleaner without the trained model: boilerplate, punctuation, lexicon and "
+        "the normalizer (which then repairs misspelt names only) (`CleanerConfig(model=False)`)",
         CleanerConfig(model=False),
     ),
     SystemSpec(
@@ -68,6 +77,15 @@ SYSTEMS: tuple[SystemSpec, ...] = (
         "the full default Cleaner, the trained model included (`CleanerConfig()`)",
         CleanerConfig(),
         needs_model=True,
+    ),
+    SystemSpec(
+        SIBLINGS_SYSTEM,
+        "the default Cleaner given each seed's siblings: the other four seeds "
+        "(`Cleaner(siblings=...)`); seeds only",
+        CleanerConfig(),
+        needs_model=True,
+        parts=("seeds",),
+        cluster=True,
     ),
 )
 
@@ -83,8 +101,29 @@ class DoNothing:
         return CleanResult(id="", text=text, edits=(), spans=(), metadata={}, score=0.0)
 
 
+class ClusterCleaner:
+    """A Cleaner that gives every document of a part the part's other documents as siblings."""
+
+    def __init__(self, config: CleanerConfig) -> None:
+        self.base = Cleaner(config)
+        self.detectors = self.base.detectors
+
+    def clean(self, text: str) -> CleanResult:
+        return self.base.clean(text)
+
+    def clean_part(self, texts: Sequence[str]) -> list[CleanResult]:
+        results = []
+        for i, text in enumerate(texts):
+            others = [t for j, t in enumerate(texts) if j != i]
+            cleaner = Cleaner(self.base.config, detectors=self.detectors, siblings=others)
+            results.append(cleaner.clean(text))
+        return results
+
+
 def build_system(spec: SystemSpec) -> TextCleaner:
-    return DoNothing() if spec.config is None else Cleaner(spec.config)
+    if spec.config is None:
+        return DoNothing()
+    return ClusterCleaner(spec.config) if spec.cluster else Cleaner(spec.config)
 
 
 def system_record(spec: SystemSpec, system: TextCleaner) -> dict[str, Any]:

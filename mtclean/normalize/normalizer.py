@@ -115,8 +115,15 @@ class Normalizer:
     ) -> None:
         self.ranker = ranker
         self.scorer = scorer
-        self.index = index if index is not None else default_index()
+        self._index = index
         self.masked = masked
+
+    @property
+    def index(self) -> CandidateIndex:
+        """The tables read backwards (the shipped ones by default, built on first use)."""
+        if self._index is None:
+            self._index = default_index()
+        return self._index
 
     # --- one wording in context -------------------------------------------------------------
 
@@ -277,15 +284,17 @@ class Normalizer:
         siblings: SiblingTerms | None,
         stats: Counter[str],
     ) -> list[Span]:
-        """Spans for names misspelt against the document or its siblings (``names``), where
-        no other span covers them."""
+        """Spans for names misspelt against the document or its siblings (``names``); they
+        replace bare flags on the name, and yield to spans that propose a replacement."""
         from mtclean.normalize.names import misspelt_names
 
         related = getattr(siblings, "texts", ())
         out = list(spans)
         for fix in misspelt_names(text, related):
-            if any(s.start < fix.end and fix.start < s.end for s in spans):
-                continue
+            overlapping = [s for s in out if s.start < fix.end and fix.start < s.end]
+            if any(s.replacement is not None or s.label == "boilerplate" for s in overlapping):
+                continue  # another component already proposes something there
+            out = [s for s in out if s not in overlapping]  # a bare flag on the name: replaced
             out.append(
                 Span(
                     fix.start,
