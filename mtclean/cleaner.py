@@ -125,18 +125,33 @@ class Cleaner:
                 self._unavailable = True
         return self._normalizer
 
-    def _normalized(self, text: str, spans: list[Span], stats: dict[str, int]) -> list[Span]:
+    def _hold(self, detections: Sequence[tuple[str, Detection]]) -> bool:
+        """Whether the model reads the document as clean: its estimated degraded share is
+        below the cascade policy's ``rate_low`` (then restorations stay flags)."""
+        for detector, (name, detection) in zip(self.detectors, detections, strict=True):
+            policy = getattr(detector, "policy", None)
+            if name == "model" and policy is not None:
+                return detection.score is None or detection.score < policy.rate_low
+        return False
+
+    def _normalized(
+        self,
+        text: str,
+        spans: list[Span],
+        stats: dict[str, int],
+        detections: Sequence[tuple[str, Detection]],
+    ) -> list[Span]:
         normalizer = self.normalizer
         if normalizer is None:
             return spans
-        spans, counts = normalizer.normalize(text, spans, self.siblings)
+        spans, counts = normalizer.normalize(text, spans, self.siblings, self._hold(detections))
         for key, value in counts.items():
             stats[f"{normalizer.name}.{key}"] = value
         return spans
 
     def _result(self, doc: Document, detections: list[tuple[str, Detection]]) -> CleanResult:
         stats: dict[str, int] = {}
-        spans = self._normalized(doc.text, self._reported(detections), stats)
+        spans = self._normalized(doc.text, self._reported(detections), stats, detections)
         edits = resolve_edits(spans, self.config.edit_threshold)
         metadata: dict[str, Any] = {}
         for name, det in detections:
@@ -159,7 +174,8 @@ class Cleaner:
         """Spans scoring at least ``config.report_threshold``, sorted by position, with the
         normalizer's candidates."""
         doc = as_document(text)
-        return self._normalized(doc.text, self._reported(self._detections([doc])[0]), {})
+        detections = self._detections([doc])[0]
+        return self._normalized(doc.text, self._reported(detections), {}, detections)
 
     def clean(self, text: str | Document) -> CleanResult:
         """Detect, choose the confident edits, apply them to the original text."""

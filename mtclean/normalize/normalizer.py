@@ -212,10 +212,19 @@ class Normalizer:
         return found if len(found) > 1 else [(span.start, span.end)]
 
     def normalize(
-        self, text: str, spans: Sequence[Span], siblings: SiblingTerms | None = None
+        self,
+        text: str,
+        spans: Sequence[Span],
+        siblings: SiblingTerms | None = None,
+        hold: bool = False,
     ) -> tuple[list[Span], dict[str, int]]:
         """``spans`` with ranked candidates (and a replacement) on the spun spans that had no
-        replacement; other spans unchanged. Also returns counters for ``CleanResult.stats``."""
+        replacement; other spans unchanged. Also returns counters for ``CleanResult.stats``.
+
+        ``hold``: the document reads as clean (the model's estimate of its degraded share is
+        low), so the ranked spans list their candidates but keep no replacement: flags, never
+        edits (a clean "inside" or "whilst" is not a spun "in" or "while"). Restorations from a
+        verified source and name repairs are not held."""
         stats: Counter[str] = Counter()
         sources = getattr(siblings, "sources", None)
         alignment = sources.find(text) if sources is not None else None
@@ -272,8 +281,14 @@ class Normalizer:
                 continue
             stats["restorable"] += 1
             reason = f"{span.reason}; {NAME}: {candidates[0].text!r} p={candidates[0].score:.2f}"
+            if hold:
+                stats["held"] += 1
+                reason += " (held: the document reads as clean)"
             out[i] = dataclasses.replace(
-                span, replacement=candidates[0].text, candidates=candidates, reason=reason
+                span,
+                replacement=None if hold else candidates[0].text,
+                candidates=candidates,
+                reason=reason,
             )
         return sorted(out, key=lambda s: (s.start, s.end, s.source)), dict(stats)
 
