@@ -35,7 +35,7 @@ from mtclean.degrade.inflection import (
     match_case,
     readings,
 )
-from mtclean.degrade.text import WORD_RE, sentences
+from mtclean.degrade.text import WORD_RE, sentences, zipf
 
 logger = logging.getLogger(__name__)
 
@@ -110,12 +110,6 @@ class _Token:
     proper: bool  # a capitalised word inside a sentence (a name unless proven otherwise)
 
 
-def _word_zipf(word: str) -> float:
-    from wordfreq import zipf_frequency
-
-    return float(zipf_frequency(word, "en"))
-
-
 class Spinner:
     """Sense-blind synonym spinner over any :class:`SynonymSource`.
 
@@ -182,7 +176,7 @@ class Spinner:
                 or _PLACEHOLDERS.intersection(words)
                 or lemma_words.intersection(words)
                 or (" " not in lemma and any(w.startswith(lemma) for w in words))
-                or min(_word_zipf(w) for w in words) < self.zipf_floor
+                or min(zipf(w) for w in words) < self.zipf_floor
             ):
                 continue
             kept.append(syn)
@@ -385,8 +379,8 @@ class Spinner:
 @functools.lru_cache(maxsize=1 << 16)
 def _commonness(phrase: str) -> float:
     """A weight in [0.25, 4]: doubles per Zipf unit of the phrase's rarest word above 4."""
-    zipf = min(_word_zipf(w) for w in phrase.split(" "))
-    return float(min(4.0, max(0.25, 2.0 ** (zipf - 4.0))))
+    rarest = min(zipf(w) for w in phrase.split(" "))
+    return float(min(4.0, max(0.25, 2.0 ** (rarest - 4.0))))
 
 
 def _plausible(words: Sequence[str]) -> bool:

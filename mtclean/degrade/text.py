@@ -1,7 +1,9 @@
-"""Cheap regex tokenisation shared by the generators: words, sentences, paragraphs."""
+"""Cheap regex tokenisation shared by the package: words, sentences, paragraphs, and word
+frequency (wordfreq's Zipf scale)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -115,3 +117,11 @@ def _strip_piece(text: str, start: int, end: int) -> Iterator[Piece]:
     if stripped:
         offset = start + len(chunk) - len(chunk.lstrip())
         yield Piece(offset, offset + len(stripped), stripped)
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def zipf(word: str) -> float:
+    """How common ``word`` is in English (wordfreq's Zipf scale: 0 unknown, ~7 "the")."""
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "en"))

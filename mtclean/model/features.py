@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mtclean.degrade.function_words import STOPWORDS
-from mtclean.degrade.text import WORD_RE, Piece, sentences, words
+from mtclean.degrade.text import WORD_RE, Piece, sentences, words, zipf
 
 if TYPE_CHECKING:
     import numpy as np
@@ -172,13 +172,6 @@ def fold_counts(
     return folds
 
 
-@lru_cache(maxsize=1 << 18)
-def _zipf(word: str) -> float:
-    from wordfreq import zipf_frequency
-
-    return float(zipf_frequency(word, "en"))
-
-
 @dataclass(frozen=True, slots=True)
 class Lexical:
     """What the thesaurus says about one lowercased word (cached per word)."""
@@ -217,7 +210,7 @@ class ThesaurusIndex:
         lemmas = {lower} | {r.lemma for r in readings(lower)}
         synonyms = {s for lemma in lemmas for s in self.thesaurus.synonyms(lemma) if " " not in s}
         sources = {s for lemma in lemmas for s in self.reverse.get(lemma, ())} - lemmas
-        ranked = sorted(sources, key=lambda s: (-_zipf(s), s))[:MAX_SOURCES]  # ties: by spelling
+        ranked = sorted(sources, key=lambda s: (-zipf(s), s))[:MAX_SOURCES]  # ties: by spelling
         forms: set[str] = set()
         for source in ranked:
             forms.add(source)
@@ -226,9 +219,9 @@ class ThesaurusIndex:
         forms -= {lower}
         result = Lexical(
             has_synonyms=bool(synonyms),
-            synonym_zipf=max((_zipf(s) for s in synonyms), default=0.0),
+            synonym_zipf=max((zipf(s) for s in synonyms), default=0.0),
             sources=tuple(sorted(forms)),
-            source_zipf=max((_zipf(s) for s in ranked), default=0.0),
+            source_zipf=max((zipf(s) for s in ranked), default=0.0),
         )
         self._cache[lower] = result
         return result
@@ -290,7 +283,7 @@ class FeatureExtractor:
         repeats = Counter(lowers)
         ngrams = self.ngrams
         line_index = 0
-        zipfs = [_zipf(w) for w in lowers]
+        zipfs = [zipf(w) for w in lowers]
         for i, word in enumerate(words):
             lower = lowers[i]
             row = out[i]
@@ -304,13 +297,13 @@ class FeatureExtractor:
             gap_after = text[word.end : words[i + 1].start if i + 1 < n else len(text)]
             row[7] = float(bool(gap_before.strip()))
             row[8] = float(bool(gap_after.strip()))
-            zipf = zipfs[i]
-            row[9] = zipf / 8.0
+            word_zipf = zipfs[i]
+            row[9] = word_zipf / 8.0
             lex = self.index.lexical(lower)
             row[10] = float(lex.has_synonyms)
             row[11] = math.log1p(len(lex.sources))
-            row[12] = (lex.source_zipf - zipf) / 4.0 if lex.sources else 0.0
-            row[13] = (lex.synonym_zipf - zipf) / 4.0 if lex.has_synonyms else 0.0
+            row[12] = (lex.source_zipf - word_zipf) / 4.0 if lex.sources else 0.0
+            row[13] = (lex.synonym_zipf - word_zipf) / 4.0 if lex.has_synonyms else 0.0
             row[14] = math.log1p(ngrams.uni(lower)) / 10.0
             left, right = ngrams.bi(prev[i], lower), ngrams.bi(lower, nxt[i])
             row[15] = math.log1p(left) / 5.0

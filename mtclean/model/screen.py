@@ -18,10 +18,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from mtclean.degrade.text import zipf
 from mtclean.model.features import (
     NgramTable,
     ThesaurusIndex,
-    _zipf,
     neighbours,
     thesaurus_index,
     tokenize,
@@ -61,7 +61,7 @@ class SpinScreen:
         """How much better the best candidate original fits (prev, next) than ``lower``
         (log-probability; ``-inf`` when the word has no more frequent candidate)."""
         lex = self.index.lexical(lower)
-        if not lex.sources or lex.source_zipf <= _zipf(lower):
+        if not lex.sources or lex.source_zipf <= zipf(lower):
             return -math.inf
         best = max(self._fit(prev, form, nxt) for form in lex.sources)
         return best - self._fit(prev, lower, nxt)

@@ -101,7 +101,7 @@ def align(repost: str, source: str, source_id: str = "") -> Alignment:
 def anchors(text: str) -> set[str]:
     """The words a spinner leaves alone: capitalised words not opening a sentence, numbers,
     rare lowercase words (lowercased), plus their adjacent pairs for specificity."""
-    from mtclean.model.features import _zipf
+    from mtclean.degrade.text import zipf
 
     found: list[str] = []
     previous_end = -1
@@ -111,7 +111,7 @@ def anchors(text: str) -> set[str]:
         previous_end = match.end()
         if any(c.isdigit() for c in word) or (word[:1].isupper() and not opener):
             found.append(word.lower())
-        elif word.islower() and len(word) > 3 and _zipf(word) < ANCHOR_ZIPF:
+        elif word.islower() and len(word) > 3 and zipf(word) < ANCHOR_ZIPF:
             found.append(word)
     return set(found) | {a + " " + b for a, b in itertools.pairwise(found)}
 

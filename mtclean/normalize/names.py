@@ -62,7 +62,7 @@ def misspelt_names(text: str, siblings: Iterable[str] = ()) -> list[NameFix]:
     """Proposed repairs of misspelt names in ``text``, in text order."""
     from rapidfuzz.distance import DamerauLevenshtein
 
-    from mtclean.model.features import _zipf
+    from mtclean.degrade.text import zipf
 
     related = list(siblings)
     own = _names([text])
@@ -71,7 +71,7 @@ def misspelt_names(text: str, siblings: Iterable[str] = ()) -> list[NameFix]:
     known = [n for n, c in reference.items() if c >= MIN_REFERENCE and len(n) >= MIN_LENGTH]
     for match in NAME_RE.finditer(text):
         word = match.group()
-        if len(word) < MIN_LENGTH or _zipf(word.lower()) >= UNKNOWN_ZIPF:
+        if len(word) < MIN_LENGTH or zipf(word.lower()) >= UNKNOWN_ZIPF:
             continue
         close = [
             n

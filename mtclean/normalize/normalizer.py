@@ -25,8 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from mtclean.degrade.text import WORD_RE
-from mtclean.model.features import BOUNDARY, _zipf
+from mtclean.degrade.text import WORD_RE, zipf
+from mtclean.model.features import BOUNDARY
 from mtclean.normalize.alignment import Alignment
 from mtclean.normalize.candidates import (
     MAX_PHRASE_WORDS,
@@ -84,7 +84,7 @@ def context_of(text: str, start: int, end: int) -> Context:
 
 
 def _mean_zipf(wording: str) -> float:
-    found = [_zipf(w.lower()) for w in WORD_RE.findall(wording)]
+    found = [zipf(w.lower()) for w in WORD_RE.findall(wording)]
     return sum(found) / len(found) if found else 0.0
 
 
@@ -159,7 +159,7 @@ class Normalizer:
         best_masked = max(masked) if masked else 0.0
         out: list[tuple[float, ...]] = []
         for i, proposal in enumerate(proposals):
-            zipf = _mean_zipf(proposal.text)
+            candidate_zipf = _mean_zipf(proposal.text)
             m = masked[i] if masked else 0.0
             row = (
                 context[i] / 10.0,
@@ -170,8 +170,8 @@ class Normalizer:
                 math.log1p(proposal.rank),
                 float(len(proposal.tables)),
                 *(float(t in proposal.tables) for t in TABLES),
-                zipf / 8.0,
-                (zipf - spun_zipf) / 4.0,
+                candidate_zipf / 8.0,
+                (candidate_zipf - spun_zipf) / 4.0,
                 math.log1p(_count_in(lower, proposal.text)),
                 float(len(WORD_RE.findall(proposal.text)) - spun_words),
                 math.log1p(len(proposals)),
