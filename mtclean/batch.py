@@ -199,6 +199,7 @@ def run_detect(
     batch_size: int = 64,
     early: Sequence[InputProblem] = (),
     workers: int = 1,
+    flush: bool = False,
 ) -> RunSummary:
     """Write one detect record per readable document to ``out``.
 
@@ -215,6 +216,8 @@ def run_detect(
                     out.write(json_line(detect_record(result, original)))
                 else:
                     out.write(_text_report(result, original).encode("utf-8"))
+                if flush:
+                    _flush(out)
     except OutputWriteError as err:
         raise OutputFailed(err, run.summary) from err
     return run.summary
@@ -237,27 +240,36 @@ def run_clean(
     batch_size: int = 64,
     early: Sequence[InputProblem] = (),
     workers: int = 1,
+    flush: bool = False,
+    keep_original: str | None = None,
 ) -> RunSummary:
     """Clean every input unit into its planned output (see ``writing.plan_outputs``).
 
     Text files become text files (plus a ``.mtclean.json`` sidecar with the spans, edits and
     extracted metadata unless ``sidecar`` is off); JSONL becomes JSONL with the cleaned text in
-    the same field and everything else under the key ``mtclean``. JSONL files are cleaned one
-    after the other, each as a stream; all text files together as one stream.
+    the same field and everything else under the key ``mtclean`` (and, with ``keep_original``,
+    the text as read in that field). JSONL files are cleaned one after the other, each as a
+    stream; all text files together as one stream.
     """
     run = _Run(cleaner, list(plan), on_problem, rejects, show_progress, batch_size, early, workers)
     try:
         with run.bar:
-            _clean_into(run, plan, text_field, id_field, sidecar)
+            _clean_into(run, plan, text_field, id_field, sidecar, flush, keep_original)
     except OutputWriteError as err:
         raise OutputFailed(err, run.summary) from err
     return run.summary
 
 
-def _jsonl_record(item: InputDocument, result: CleanResult, text_field: str) -> bytes | None:
-    """The output line of a cleaned JSONL record; None if the record cannot be JSON again."""
+def _jsonl_record(
+    item: InputDocument, result: CleanResult, text_field: str, keep_original: str | None = None
+) -> bytes | None:
+    """The output line of a cleaned JSONL record; None if the record cannot be JSON again.
+    ``keep_original``: the field that keeps the text as read (the spans' ``start``/``end``
+    index it)."""
     record = dict(item.record or {})
     record[text_field] = result.text
+    if keep_original is not None:
+        record[keep_original] = item.document.text
     record["mtclean"] = mtclean_field(result, item.document.text)
     try:
         return json_line(record)
@@ -265,23 +277,37 @@ def _jsonl_record(item: InputDocument, result: CleanResult, text_field: str) -> 
         return None
 
 
+def _flush(out: Sink) -> None:
+    flush = getattr(out, "flush", None)
+    if flush is not None:
+        flush()
+
+
 def _clean_into(
-    run: _Run, plan: dict[Source, Path | str], text_field: str, id_field: str, sidecar: bool
+    run: _Run,
+    plan: dict[Source, Path | str],
+    text_field: str,
+    id_field: str,
+    sidecar: bool,
+    flush: bool = False,
+    keep_original: str | None = None,
 ) -> None:
     texts: list[Source] = []
     for source, target in plan.items():
-        if source.kind != "jsonl":
+        if source.kind == "txt":
             texts.append(source)
             continue
         with open_output(target) as handle:
             for item, result in run.cleaned(read_source(source, text_field, id_field)):
-                line = _jsonl_record(item, result, text_field)
+                line = _jsonl_record(item, result, text_field, keep_original)
                 if line is None:
                     location = f"{source.name}:{item.line}"
                     message = "the cleaned record cannot be written as JSON (nested too deeply)"
                     run.problem(InputProblem(source, location, "unwritable_record", message))
                     continue
                 handle.write(line)
+                if flush:
+                    _flush(handle)
         if target != STDOUT:
             run.summary.written.append(str(target))
     for item, result in run.cleaned(_all_items(texts, text_field, id_field)):
