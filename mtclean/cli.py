@@ -13,7 +13,15 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from mtclean import __version__
-from mtclean.batch import ExitCode, OutputFailed, RunSummary, run_clean, run_detect
+from mtclean.batch import (
+    ExitCode,
+    OutputFailed,
+    ResumeMismatch,
+    RunSummary,
+    run_clean,
+    run_detect,
+    stop_on_signals,
+)
 from mtclean.cleaner import Cleaner, default_workers
 from mtclean.config import DEFAULT_EDIT_THRESHOLD, CleanerConfig
 from mtclean.paths import DEFAULT_BASELINE
@@ -202,6 +210,22 @@ def _output_errors() -> Iterator[None]:
         _output_failed(err.error, err.summary)
     except OutputWriteError as err:
         _output_failed(err, None)
+
+
+def _stopping(signal_name: str) -> None:
+    typer.secho(
+        f"mtclean: {signal_name}: finishing the documents in progress, keeping what is written "
+        "(send it again to abort)",
+        err=True, fg=typer.colors.YELLOW,
+    )  # fmt: skip
+
+
+@contextlib.contextmanager
+def _resume_errors() -> Iterator[None]:
+    try:
+        yield
+    except ResumeMismatch as err:
+        _fail(str(err))
 
 
 def _report_problem(problem: InputProblem) -> None:
@@ -419,6 +443,15 @@ def clean(
             show_default=False,
         ),
     ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Continue an interrupted run: keep the records its JSONL outputs hold "
+            "(checked against the input by --id-field), clean the rest; skip text files "
+            "already written.",
+        ),
+    ] = False,
     rejects: Rejects = None,
     quiet: Quiet = False,
 ) -> None:
@@ -435,6 +468,8 @@ def clean(
     batch_size, workers, flush = _streaming(paths, workers)
     plan: dict[Source, Path | str]
     if output == STDOUT:
+        if resume:
+            _fail("--resume needs an output file or folder (-o), not stdout")
         if len(sources) != 1:
             _fail("-o - (stdout) takes exactly one input document or JSONL file")
         plan = {sources[0]: STDOUT}
@@ -450,11 +485,25 @@ def clean(
         edit_threshold, no_boilerplate, no_punctuation, no_lexicon, model, model_threshold,
         normalizer, _related(siblings, paths, cluster), text_field, id_field,
     )  # fmt: skip
-    with _output_errors(), _open_rejects(rejects) as rejects_handle:
+    with (
+        _output_errors(),
+        _resume_errors(),
+        stop_on_signals(_stopping) as stop,
+        _open_rejects(rejects) as rejects_handle,
+    ):
         summary = run_clean(
             cleaner, plan, text_field=text_field, id_field=id_field, on_problem=_report_problem,
             rejects=rejects_handle, sidecar=sidecar, show_progress=not quiet, early=early,
             workers=workers, batch_size=batch_size, flush=flush, keep_original=keep_original,
+            resume=resume, stop=stop,
+        )  # fmt: skip
+    if summary.interrupted:
+        kept = ", ".join(summary.written[-3:]) or "none"
+        typer.secho(
+            f"mtclean: interrupted ({stop.signal_name}) after {summary.documents} document(s); "
+            f"the outputs hold complete records only (last written: {kept}); to continue, run "
+            "the same command again with --resume",
+            err=True, fg=typer.colors.YELLOW,
         )  # fmt: skip
     _finish(summary, "cleaned", quiet)
 
