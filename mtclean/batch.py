@@ -18,7 +18,7 @@ from typing import Any
 from mtclean.cleaner import Cleaner
 from mtclean.reading import NON_FINITE, InputDocument, InputProblem, Source, read_source
 from mtclean.records import CleanResult, Document
-from mtclean.serialize import detect_record, json_line, mtclean_field, span_record
+from mtclean.serialize import detect_record, dolma_record, json_line, mtclean_field, span_record
 from mtclean.writing import STDOUT, OutputWriteError, Sink, atomic_writer, open_output, sidecar_path
 
 logger = logging.getLogger(__name__)
@@ -224,6 +224,8 @@ def run_detect(
                 original = item.document.text
                 if fmt == "jsonl":
                     out.write(json_line(detect_record(result, original)))
+                elif fmt == "dolma":
+                    out.write(json_line(dolma_record(result, original)))
                 else:
                     out.write(_text_report(result, original).encode("utf-8"))
                 if flush:

@@ -346,7 +346,13 @@ def _open_rejects(rejects: Path | None) -> Iterator[Any]:
 def detect(
     paths: PathsArg,
     format: Annotated[
-        str, typer.Option("--format", "-f", help="jsonl (one object per document) or text.")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="jsonl (one object per document), text, or dolma (span attributes: "
+            '{"id", "attributes": {"mtclean__spun": [[start, end, score], ...], ...}}).',
+        ),
     ] = "jsonl",
     output: Annotated[
         str, typer.Option("--output", "-o", help="Write here instead of stdout.")
@@ -373,8 +379,8 @@ def detect(
     "replacement", "source", "reason", "candidates"}]}; offsets index the text exactly as read;
     "candidates" are the normalizer's ranked originals ({"text", "score", "evidence"}).
     """
-    if format not in ("jsonl", "text"):
-        _fail(f"unknown --format {format!r}; use jsonl or text")
+    if format not in ("jsonl", "text", "dolma"):
+        _fail(f"unknown --format {format!r}; use jsonl, text or dolma")
     sources, early = _sources(paths, input_format, text_field)
     text_field = text_field or "text"
     batch_size, workers, flush = _streaming(paths, workers)

@@ -53,6 +53,25 @@ def _in_cleaned(record: dict[str, Any], where: OffsetMap) -> dict[str, Any]:
     return {**record, "clean_start": where(start, "start"), "clean_end": where(end, "end")}
 
 
+DOLMA_PREFIX = "mtclean__"
+
+
+def dolma_record(result: CleanResult, original: str) -> dict[str, Any]:
+    """One line of ``mtclean detect --format dolma``: dolma-style span attributes,
+    ``{"id", "attributes": {"mtclean__spun": [[start, end, score], ...], "mtclean__mt": [...],
+    "mtclean__boilerplate": [...], "mtclean__score": [[0, len(text), score]]}}``; offsets
+    index the text as read."""
+    attributes: dict[str, list[list[float | int]]] = {
+        f"{DOLMA_PREFIX}{label}": [] for label in ("spun", "mt", "boilerplate")
+    }
+    for span in result.spans:
+        attributes.setdefault(f"{DOLMA_PREFIX}{span.label}", []).append(
+            [span.start, span.end, round(span.score, 4)]
+        )
+    attributes[f"{DOLMA_PREFIX}score"] = [[0, len(original), result.score]]
+    return {"id": result.id, "attributes": attributes}
+
+
 def mtclean_field(result: CleanResult, original: str) -> dict[str, Any]:
     """What ``mtclean clean`` adds to a JSONL record under the key ``mtclean``.
 
