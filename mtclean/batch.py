@@ -339,7 +339,11 @@ def previous_records(target: Path | str, id_field: str) -> Iterator[tuple[bytes,
                 if not isinstance(record, dict):
                     return
                 yield line, record.get(id_field)
-    except (OSError, EOFError, zlib.error):  # a truncated compressed tail
+    except Exception as err:  # a truncated compressed tail: what came before is kept
+        if not isinstance(err, OSError | EOFError | zlib.error | ValueError) and (
+            type(err).__name__ != "ZstdError"
+        ):
+            raise
         return
 
 
@@ -461,34 +465,66 @@ class StopFlag:
 
 
 _STOPPING_IN: set[int] = set()  # processes whose signals stop_on_signals has taken over
+_SAVED: dict[int, Any] = {}  # their handlers while a fork is under way
 _FORK_HOOKED = False
 
 
-def _child_signals() -> None:
-    """In a process forked during a stoppable run (a pool worker): SIGINT is ignored (the
-    main process decides) and SIGTERM kills as usual, so that a pool can be terminated."""
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def _before_fork() -> None:
+    """Fork with the default SIGTERM and an ignored SIGINT, so that a pool worker has them
+    from its first instruction (a SIGTERM that arrives before Python's own after-fork code
+    runs is otherwise lost, and the pool waits for that worker forever)."""
+    import os
     import signal
 
-    if _STOPPING_IN:
-        _STOPPING_IN.clear()
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if os.getpid() in _STOPPING_IN and _main_thread():
+        _SAVED[signal.SIGTERM] = signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        _SAVED[signal.SIGINT] = signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _after_fork_in_parent() -> None:
+    import signal
+
+    while _SAVED:
+        sig, handler = _SAVED.popitem()
+        signal.signal(sig, handler)
+
+
+def _after_fork_in_child() -> None:
+    _SAVED.clear()
+    _STOPPING_IN.clear()
 
 
 @contextlib.contextmanager
 def stop_on_signals(on_first: Callable[[str], None] | None = None) -> Iterator[StopFlag]:
     """Turn the first SIGINT or SIGTERM into a request to stop cleanly (a second one aborts
-    with KeyboardInterrupt). Workers forked meanwhile get ``_child_signals``."""
+    with KeyboardInterrupt). Processes forked meanwhile (pool workers) ignore SIGINT (the main
+    process decides) and die on SIGTERM as usual, so that a pool can be terminated."""
     import os
     import signal
 
     global _FORK_HOOKED
     if not _FORK_HOOKED and hasattr(os, "register_at_fork"):
-        os.register_at_fork(after_in_child=_child_signals)
+        os.register_at_fork(
+            before=_before_fork,
+            after_in_parent=_after_fork_in_parent,
+            after_in_child=_after_fork_in_child,
+        )
         _FORK_HOOKED = True
     flag = StopFlag()
+    main_pid = os.getpid()
 
     def handler(signum: int, _frame: Any) -> None:
+        if os.getpid() != main_pid:  # a child forked from another thread: behave as default
+            if signum == signal.SIGTERM:
+                signal.signal(signum, signal.SIG_DFL)
+                os.kill(os.getpid(), signum)
+            return
         if flag.requested:
             raise KeyboardInterrupt
         flag.requested = True
@@ -497,10 +533,10 @@ def stop_on_signals(on_first: Callable[[str], None] | None = None) -> Iterator[S
             on_first(flag.signal_name)
 
     previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
-    _STOPPING_IN.add(os.getpid())
+    _STOPPING_IN.add(main_pid)
     try:
         yield flag
     finally:
-        _STOPPING_IN.discard(os.getpid())
+        _STOPPING_IN.discard(main_pid)
         for sig, old in previous.items():
             signal.signal(sig, old)

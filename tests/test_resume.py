@@ -87,3 +87,18 @@ def test_resume_refuses_an_output_of_another_input(tmp_path: Path, corpus: Path)
                           capture_output=True, text=True, check=False)  # fmt: skip
     assert done.returncode == 2 and "does not continue this input" in done.stderr
     assert other.read_text("utf-8") == '{"id": "zzz", "text": "Another."}\n'  # left alone
+
+
+def test_pool_workers_end_when_a_stoppable_run_has_nothing_to_do() -> None:
+    """A pool terminated right after it forked (nothing to clean) must not wait forever for a
+    worker that lost its SIGTERM (run in a child so that a hang fails by timeout)."""
+    code = (
+        "from mtclean import Cleaner, CleanerConfig\n"
+        "from mtclean.batch import stop_on_signals\n"
+        "cleaner = Cleaner(CleanerConfig(model=False))\n"
+        "for _ in range(40):\n"
+        "    with stop_on_signals():\n"
+        "        assert list(cleaner.pipe([], workers=2)) == []\n"
+        "        assert len(list(cleaner.pipe(['Talks.'], workers=2))) == 1\n"
+    )
+    subprocess.run([sys.executable, "-c", code], env=ENV, check=True, timeout=180)
