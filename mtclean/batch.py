@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import collections
+import contextlib
 import enum
+import json
 import logging
 import sys
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +18,7 @@ from typing import Any
 from mtclean.cleaner import Cleaner
 from mtclean.reading import NON_FINITE, InputDocument, InputProblem, Source, read_source
 from mtclean.records import CleanResult, Document
-from mtclean.serialize import detect_record, json_line, mtclean_field, span_record
+from mtclean.serialize import detect_record, dolma_record, json_line, mtclean_field, span_record
 from mtclean.writing import STDOUT, OutputWriteError, Sink, atomic_writer, open_output, sidecar_path
 
 logger = logging.getLogger(__name__)
@@ -30,6 +33,7 @@ class ExitCode(enum.IntEnum):
     INPUT_REJECTED = 1  # some input could not be read; the rest was processed
     USAGE = 2  # bad options, or outputs that would overwrite an input or each other
     OUTPUT_FAILED = 3  # an output could not be written; finished outputs are kept
+    INTERRUPTED = 130  # SIGINT/SIGTERM: outputs hold the complete records; --resume continues
 
 
 WARNINGS = {
@@ -48,6 +52,8 @@ class RunSummary:
     warnings: Counter[str] = field(default_factory=Counter)
     # outputs moved into place (kept even if a later output fails)
     written: list[str] = field(default_factory=list)
+    resumed: int = 0  # documents an earlier run had written (--resume)
+    interrupted: bool = False  # stopped by SIGINT/SIGTERM; the outputs hold what was done
 
     def add(self, result: CleanResult) -> None:
         self.documents += 1
@@ -56,10 +62,14 @@ class RunSummary:
 
     @property
     def exit_code(self) -> int:
+        if self.interrupted:
+            return ExitCode.INTERRUPTED
         return ExitCode.INPUT_REJECTED if self.problems else ExitCode.OK
 
     def describe(self, verb: str) -> str:
         line = f"{verb} {self.documents} document(s), {self.edits} edit(s)"
+        if self.resumed:
+            line += f" (after {self.resumed} done by an earlier run)"
         if self.problems:
             reasons = ", ".join(f"{k}: {v}" for k, v in sorted(self.problems.items()))
             line += f"; {sum(self.problems.values())} input problem(s) ({reasons})"
@@ -199,6 +209,7 @@ def run_detect(
     batch_size: int = 64,
     early: Sequence[InputProblem] = (),
     workers: int = 1,
+    flush: bool = False,
 ) -> RunSummary:
     """Write one detect record per readable document to ``out``.
 
@@ -213,8 +224,12 @@ def run_detect(
                 original = item.document.text
                 if fmt == "jsonl":
                     out.write(json_line(detect_record(result, original)))
+                elif fmt == "dolma":
+                    out.write(json_line(dolma_record(result, original)))
                 else:
                     out.write(_text_report(result, original).encode("utf-8"))
+                if flush:
+                    _flush(out)
     except OutputWriteError as err:
         raise OutputFailed(err, run.summary) from err
     return run.summary
@@ -237,27 +252,47 @@ def run_clean(
     batch_size: int = 64,
     early: Sequence[InputProblem] = (),
     workers: int = 1,
+    flush: bool = False,
+    keep_original: str | None = None,
+    resume: bool = False,
+    stop: StopFlag | None = None,
 ) -> RunSummary:
     """Clean every input unit into its planned output (see ``writing.plan_outputs``).
 
     Text files become text files (plus a ``.mtclean.json`` sidecar with the spans, edits and
     extracted metadata unless ``sidecar`` is off); JSONL becomes JSONL with the cleaned text in
-    the same field and everything else under the key ``mtclean``. JSONL files are cleaned one
-    after the other, each as a stream; all text files together as one stream.
+    the same field and everything else under the key ``mtclean`` (and, with ``keep_original``,
+    the text as read in that field). JSONL files are cleaned one after the other, each as a
+    stream; all text files together as one stream.
+
+    ``resume``: a JSONL output that exists is read back, checked record by record (by
+    ``id_field``) against the input's first documents, copied, and continued after them; a
+    text file whose output exists is skipped. ``stop``: when it is set (by a signal), the
+    run stops after the documents in progress, keeping every complete output record
+    (``summary.interrupted``).
     """
     run = _Run(cleaner, list(plan), on_problem, rejects, show_progress, batch_size, early, workers)
     try:
         with run.bar:
-            _clean_into(run, plan, text_field, id_field, sidecar)
+            options = _CleanOptions(
+                text_field, id_field, sidecar, flush, keep_original, resume, stop
+            )
+            _clean_into(run, plan, options)
     except OutputWriteError as err:
         raise OutputFailed(err, run.summary) from err
     return run.summary
 
 
-def _jsonl_record(item: InputDocument, result: CleanResult, text_field: str) -> bytes | None:
-    """The output line of a cleaned JSONL record; None if the record cannot be JSON again."""
+def _jsonl_record(
+    item: InputDocument, result: CleanResult, text_field: str, keep_original: str | None = None
+) -> bytes | None:
+    """The output line of a cleaned JSONL record; None if the record cannot be JSON again.
+    ``keep_original``: the field that keeps the text as read (the spans' ``start``/``end``
+    index it)."""
     record = dict(item.record or {})
     record[text_field] = result.text
+    if keep_original is not None:
+        record[keep_original] = item.document.text
     record["mtclean"] = mtclean_field(result, item.document.text)
     try:
         return json_line(record)
@@ -265,33 +300,243 @@ def _jsonl_record(item: InputDocument, result: CleanResult, text_field: str) -> 
         return None
 
 
-def _clean_into(
-    run: _Run, plan: dict[Source, Path | str], text_field: str, id_field: str, sidecar: bool
-) -> None:
+def _flush(out: Sink) -> None:
+    flush = getattr(out, "flush", None)
+    if flush is not None:
+        flush()
+
+
+@dataclass(frozen=True)
+class _CleanOptions:
+    text_field: str
+    id_field: str
+    sidecar: bool
+    flush: bool
+    keep_original: str | None
+    resume: bool
+    stop: StopFlag | None
+
+
+class ResumeMismatch(Exception):
+    """``--resume`` found an output that does not continue this input (a usage error)."""
+
+
+def previous_records(target: Path | str, id_field: str) -> Iterator[tuple[bytes, Any]]:
+    """The complete records an interrupted run left in ``target`` (decompressed by magic
+    bytes), with the value of their ``id_field``; stops at the first incomplete line."""
+    from mtclean.reading import open_input
+
+    source = Source("jsonl", Path(target), Path(Path(target).name))
+    try:
+        with open_input(source) as stream:
+            for line in stream:
+                if not line.endswith(b"\n"):
+                    return
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    return
+                if not isinstance(record, dict):
+                    return
+                yield line, record.get(id_field)
+    except Exception as err:  # a truncated compressed tail: what came before is kept
+        if not isinstance(err, OSError | EOFError | zlib.error | ValueError) and (
+            type(err).__name__ != "ZstdError"
+        ):
+            raise
+        return
+
+
+def _skip_done(
+    run: _Run,
+    items: Iterable[InputDocument | InputProblem],
+    target: Path,
+    out: Sink,
+    id_field: str,
+) -> Iterator[InputDocument | InputProblem]:
+    """``items`` without the documents an interrupted run already wrote into ``target``:
+    each is checked against its output record by id and copied into ``out``; problems pass
+    (so that the rejects are complete again)."""
+    previous = previous_records(target, id_field)
+    count = 0
+    done = False
+    for item in items:
+        if done or isinstance(item, InputProblem):
+            yield item
+            continue
+        entry = next(previous, None)
+        if entry is None:
+            done = True
+            if count:
+                logger.info("%s: resumed after %d record(s)", target, count)
+            yield item
+            continue
+        line, written_id = entry
+        expected = (item.record or {}).get(id_field)
+        if written_id != expected:
+            raise ResumeMismatch(
+                f"--resume: record {count + 1} of {target} has {id_field} {written_id!r} but "
+                f"the input's document there ({item.source.name}:{item.line}) has "
+                f"{expected!r}: {target} does not continue this input; remove it, or run "
+                "without --resume"
+            )
+        count += 1
+        out.write(line)
+        run.summary.resumed += 1
+        run.bar.update(1)
+    if not done and next(previous, None) is not None:
+        raise ResumeMismatch(
+            f"--resume: {target} holds more records than the input has documents: it is not "
+            "the output of this input; remove it, or run without --resume"
+        )
+
+
+def _stopped(run: _Run, options: _CleanOptions) -> bool:
+    if options.stop is not None and options.stop.requested:
+        run.summary.interrupted = True
+        return True
+    return False
+
+
+def _clean_into(run: _Run, plan: dict[Source, Path | str], options: _CleanOptions) -> None:
+    text_field, id_field = options.text_field, options.id_field
     texts: list[Source] = []
     for source, target in plan.items():
-        if source.kind != "jsonl":
+        if source.kind == "txt":
+            if options.resume and _text_done(target, options.sidecar):
+                run.summary.resumed += 1
+                continue
             texts.append(source)
             continue
+        if _stopped(run, options):
+            return
         with open_output(target) as handle:
-            for item, result in run.cleaned(read_source(source, text_field, id_field)):
-                line = _jsonl_record(item, result, text_field)
+            items: Iterable[InputDocument | InputProblem] = read_source(
+                source, text_field, id_field
+            )
+            if options.resume and target != STDOUT and Path(target).exists():
+                items = _skip_done(run, items, Path(target), handle, id_field)
+            for item, result in run.cleaned(items):
+                line = _jsonl_record(item, result, text_field, options.keep_original)
                 if line is None:
                     location = f"{source.name}:{item.line}"
                     message = "the cleaned record cannot be written as JSON (nested too deeply)"
                     run.problem(InputProblem(source, location, "unwritable_record", message))
-                    continue
-                handle.write(line)
+                else:
+                    handle.write(line)
+                    if options.flush:
+                        _flush(handle)
+                if _stopped(run, options):
+                    break
         if target != STDOUT:
             run.summary.written.append(str(target))
+        if run.summary.interrupted:
+            return
+    if _stopped(run, options):
+        return
     for item, result in run.cleaned(_all_items(texts, text_field, id_field)):
         target = plan[item.source]
         with open_output(target) as handle:
             handle.write(result.text.encode("utf-8"))
-        if target == STDOUT:
-            continue
-        run.summary.written.append(str(target))
-        if sidecar:
-            with atomic_writer(sidecar_path(target)) as handle:
-                handle.write(json_line(_sidecar(result, item.document.text, item.source)))
-            run.summary.written.append(str(sidecar_path(target)))
+        if target != STDOUT:
+            run.summary.written.append(str(target))
+            if options.sidecar:
+                with atomic_writer(sidecar_path(target)) as handle:
+                    handle.write(json_line(_sidecar(result, item.document.text, item.source)))
+                run.summary.written.append(str(sidecar_path(target)))
+        if _stopped(run, options):
+            return
+
+
+def _text_done(target: Path | str, sidecar: bool) -> bool:
+    """A text file's output (and sidecar) written by an earlier run: ``--resume`` skips it."""
+    if target == STDOUT or not Path(target).is_file():
+        return False
+    return not sidecar or sidecar_path(target).is_file()
+
+
+class StopFlag:
+    """Set by the first SIGINT/SIGTERM (see ``stop_on_signals``): the run finishes the
+    documents in progress, keeps what is written and stops."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self.signal_name = ""
+
+
+_STOPPING_IN: set[int] = set()  # processes whose signals stop_on_signals has taken over
+_SAVED: dict[int, Any] = {}  # their handlers while a fork is under way
+_FORK_HOOKED = False
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def _before_fork() -> None:
+    """Fork with the default SIGTERM and an ignored SIGINT, so that a pool worker has them
+    from its first instruction (a SIGTERM that arrives before Python's own after-fork code
+    runs is otherwise lost, and the pool waits for that worker forever)."""
+    import os
+    import signal
+
+    if os.getpid() in _STOPPING_IN and _main_thread():
+        _SAVED[signal.SIGTERM] = signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        _SAVED[signal.SIGINT] = signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _after_fork_in_parent() -> None:
+    import signal
+
+    while _SAVED:
+        sig, handler = _SAVED.popitem()
+        signal.signal(sig, handler)
+
+
+def _after_fork_in_child() -> None:
+    _SAVED.clear()
+    _STOPPING_IN.clear()
+
+
+@contextlib.contextmanager
+def stop_on_signals(on_first: Callable[[str], None] | None = None) -> Iterator[StopFlag]:
+    """Turn the first SIGINT or SIGTERM into a request to stop cleanly (a second one aborts
+    with KeyboardInterrupt). Processes forked meanwhile (pool workers) ignore SIGINT (the main
+    process decides) and die on SIGTERM as usual, so that a pool can be terminated."""
+    import os
+    import signal
+
+    global _FORK_HOOKED
+    if not _FORK_HOOKED and hasattr(os, "register_at_fork"):
+        os.register_at_fork(
+            before=_before_fork,
+            after_in_parent=_after_fork_in_parent,
+            after_in_child=_after_fork_in_child,
+        )
+        _FORK_HOOKED = True
+    flag = StopFlag()
+    main_pid = os.getpid()
+
+    def handler(signum: int, _frame: Any) -> None:
+        if os.getpid() != main_pid:  # a child forked from another thread: behave as default
+            if signum == signal.SIGTERM:
+                signal.signal(signum, signal.SIG_DFL)
+                os.kill(os.getpid(), signum)
+            return
+        if flag.requested:
+            raise KeyboardInterrupt
+        flag.requested = True
+        flag.signal_name = signal.Signals(signum).name
+        if on_first is not None:
+            on_first(flag.signal_name)
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    _STOPPING_IN.add(main_pid)
+    try:
+        yield flag
+    finally:
+        _STOPPING_IN.discard(main_pid)
+        for sig, old in previous.items():
+            signal.signal(sig, old)

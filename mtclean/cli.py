@@ -13,7 +13,15 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from mtclean import __version__
-from mtclean.batch import ExitCode, OutputFailed, RunSummary, run_clean, run_detect
+from mtclean.batch import (
+    ExitCode,
+    OutputFailed,
+    ResumeMismatch,
+    RunSummary,
+    run_clean,
+    run_detect,
+    stop_on_signals,
+)
 from mtclean.cleaner import Cleaner, default_workers
 from mtclean.config import DEFAULT_EDIT_THRESHOLD, CleanerConfig
 from mtclean.paths import DEFAULT_BASELINE
@@ -43,17 +51,28 @@ app = typer.Typer(
 PathsArg = Annotated[
     list[str],
     typer.Argument(
-        help="Inputs: .txt files, folders of .txt files, .jsonl files, or - for stdin.",
+        help="Inputs: .txt files, .jsonl files (plain, .gz, .bz2, .zst), .csv/.tsv (with "
+        "--text-field), .parquet files, folders of any of these, or - for stdin.",
         show_default=False,
     ),
 ]
-TextField = Annotated[str, typer.Option(help="JSONL field holding the document text.")]
-IdField = Annotated[str, typer.Option(help="JSONL field holding the document id.")]
+TextField = Annotated[
+    str | None,
+    typer.Option(
+        help="JSONL field (CSV/Parquet column) holding the document text [default: text; a "
+        "CSV input needs it named]",
+        show_default=False,
+    ),
+]
+IdField = Annotated[
+    str, typer.Option(help="JSONL field (CSV/Parquet column) holding the document id.")
+]
 InputFormat = Annotated[
     str,
     typer.Option(
-        help="auto (by extension: .jsonl is JSONL, anything else text), txt or jsonl; "
-        "stdin is text unless this says jsonl."
+        help="auto (by extension and magic bytes: .jsonl[.gz|.bz2|.zst], .csv, .tsv, "
+        ".parquet; anything else text), txt, jsonl, csv or parquet; stdin is text unless this "
+        "says jsonl or csv (compressed stdin is recognised by its magic bytes)."
     ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")]
@@ -193,17 +212,45 @@ def _output_errors() -> Iterator[None]:
         _output_failed(err, None)
 
 
+def _stopping(signal_name: str) -> None:
+    typer.secho(
+        f"mtclean: {signal_name}: finishing the documents in progress, keeping what is written "
+        "(send it again to abort)",
+        err=True, fg=typer.colors.YELLOW,
+    )  # fmt: skip
+
+
+@contextlib.contextmanager
+def _resume_errors() -> Iterator[None]:
+    try:
+        yield
+    except ResumeMismatch as err:
+        _fail(str(err))
+
+
 def _report_problem(problem: InputProblem) -> None:
     typer.secho(f"mtclean: {problem.describe()}", err=True, fg=typer.colors.YELLOW)
 
 
-def _sources(paths: list[str], input_format: str) -> tuple[list[Source], list[InputProblem]]:
+def _sources(
+    paths: list[str], input_format: str, text_field: str | None = "text"
+) -> tuple[list[Source], list[InputProblem]]:
+    """The input units; HTML, CSV without ``--text-field`` and unknown formats exit 2 here,
+    before any work."""
     if paths.count("-") > 1:
         _fail("stdin (-) can be given only once")
     try:
-        return expand_paths(paths, input_format)
+        return expand_paths(paths, input_format, text_field=text_field)
     except ValueError as err:
         _fail(str(err))
+
+
+def _streaming(paths: list[str], workers: int | None) -> tuple[int, int, bool]:
+    """Batch size, workers and flushing: from stdin, each document is cleaned and written
+    (flushed) as soon as it has arrived; otherwise batches of 64 over every core."""
+    if STDIN in paths:
+        return 1, workers or 1, True
+    return 64, workers or default_workers(), False
 
 
 def _cleaner(
@@ -299,12 +346,18 @@ def _open_rejects(rejects: Path | None) -> Iterator[Any]:
 def detect(
     paths: PathsArg,
     format: Annotated[
-        str, typer.Option("--format", "-f", help="jsonl (one object per document) or text.")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="jsonl (one object per document), text, or dolma (span attributes: "
+            '{"id", "attributes": {"mtclean__spun": [[start, end, score], ...], ...}}).',
+        ),
     ] = "jsonl",
     output: Annotated[
         str, typer.Option("--output", "-o", help="Write here instead of stdout.")
     ] = STDOUT,
-    text_field: TextField = "text",
+    text_field: TextField = None,
     id_field: IdField = "id",
     input_format: InputFormat = "auto",
     edit_threshold: EditThreshold = DEFAULT_EDIT_THRESHOLD,
@@ -326,9 +379,11 @@ def detect(
     "replacement", "source", "reason", "candidates"}]}; offsets index the text exactly as read;
     "candidates" are the normalizer's ranked originals ({"text", "score", "evidence"}).
     """
-    if format not in ("jsonl", "text"):
-        _fail(f"unknown --format {format!r}; use jsonl or text")
-    sources, early = _sources(paths, input_format)
+    if format not in ("jsonl", "text", "dolma"):
+        _fail(f"unknown --format {format!r}; use jsonl, text or dolma")
+    sources, early = _sources(paths, input_format, text_field)
+    text_field = text_field or "text"
+    batch_size, workers, flush = _streaming(paths, workers)
     outputs = [Output(Path(output), "-o")] if output != STDOUT else []
     _check_outputs(
         outputs + ([Output(rejects, "--rejects")] if rejects else []), sources, paths, siblings
@@ -341,7 +396,7 @@ def detect(
         summary = run_detect(
             cleaner, sources, handle, fmt=format, text_field=text_field, id_field=id_field,
             on_problem=_report_problem, rejects=rejects_handle, show_progress=not quiet,
-            early=early, workers=workers or default_workers(),
+            early=early, workers=workers, batch_size=batch_size, flush=flush,
         )  # fmt: skip
     _finish(summary, "checked", quiet)
 
@@ -364,7 +419,7 @@ def clean(
             show_default=False,
         ),
     ],
-    text_field: TextField = "text",
+    text_field: TextField = None,
     id_field: IdField = "id",
     input_format: InputFormat = "auto",
     edit_threshold: EditThreshold = DEFAULT_EDIT_THRESHOLD,
@@ -384,6 +439,25 @@ def clean(
             "and extracted metadata (bylines, source URLs, dates)."
         ),
     ] = True,
+    keep_original: Annotated[
+        str | None,
+        typer.Option(
+            "--keep-original",
+            metavar="FIELD",
+            help="JSONL/CSV/Parquet records: keep the text as read in this field (the spans' "
+            "start/end index it; clean_start/clean_end index the cleaned text either way).",
+            show_default=False,
+        ),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Continue an interrupted run: keep the records its JSONL outputs hold "
+            "(checked against the input by --id-field), clean the rest; skip text files "
+            "already written.",
+        ),
+    ] = False,
     rejects: Rejects = None,
     quiet: Quiet = False,
 ) -> None:
@@ -392,9 +466,16 @@ def clean(
     Text stays text (file to file, folder to folder); JSONL stays JSONL with the cleaned text in
     the same field and the spans, edits and extracted metadata under "mtclean".
     """
-    sources, early = _sources(paths, input_format)
+    sources, early = _sources(paths, input_format, text_field)
+    text_field = text_field or "text"
+    if keep_original is not None and keep_original in (text_field, "mtclean", ""):
+        _fail(f"--keep-original {keep_original!r} would overwrite the cleaned text or the "
+              "mtclean field; choose another field name, e.g. text_original")  # fmt: skip
+    batch_size, workers, flush = _streaming(paths, workers)
     plan: dict[Source, Path | str]
     if output == STDOUT:
+        if resume:
+            _fail("--resume needs an output file or folder (-o), not stdout")
         if len(sources) != 1:
             _fail("-o - (stdout) takes exactly one input document or JSONL file")
         plan = {sources[0]: STDOUT}
@@ -410,11 +491,25 @@ def clean(
         edit_threshold, no_boilerplate, no_punctuation, no_lexicon, model, model_threshold,
         normalizer, _related(siblings, paths, cluster), text_field, id_field,
     )  # fmt: skip
-    with _output_errors(), _open_rejects(rejects) as rejects_handle:
+    with (
+        _output_errors(),
+        _resume_errors(),
+        stop_on_signals(_stopping) as stop,
+        _open_rejects(rejects) as rejects_handle,
+    ):
         summary = run_clean(
             cleaner, plan, text_field=text_field, id_field=id_field, on_problem=_report_problem,
             rejects=rejects_handle, sidecar=sidecar, show_progress=not quiet, early=early,
-            workers=workers or default_workers(),
+            workers=workers, batch_size=batch_size, flush=flush, keep_original=keep_original,
+            resume=resume, stop=stop,
+        )  # fmt: skip
+    if summary.interrupted:
+        kept = ", ".join(summary.written[-3:]) or "none"
+        typer.secho(
+            f"mtclean: interrupted ({stop.signal_name}) after {summary.documents} document(s); "
+            f"the outputs hold complete records only (last written: {kept}); to continue, run "
+            "the same command again with --resume",
+            err=True, fg=typer.colors.YELLOW,
         )  # fmt: skip
     _finish(summary, "cleaned", quiet)
 

@@ -1,32 +1,86 @@
-"""Reading input documents: text files, folders of them, JSONL files and stdin.
+"""Reading input documents, streaming: text files, JSONL (plain or compressed), CSV, Parquet,
+folders of them, and stdin.
 
-Every problem with an input (missing file, binary data, invalid UTF-8, an empty document, a JSONL
-line that is not JSON or lacks the text field) becomes an ``InputProblem`` naming the file and
-line, so that a batch run reports it, counts it and goes on with the other documents.
+One reader module for every input. Nothing is read wholly into memory except a single text
+document: JSONL and CSV are read line by line (through the decompressor for ``.gz``, ``.bz2``
+and ``.zst``, recognised by suffix and by magic bytes), Parquet in record batches. What is not
+text is refused before any work with ``UnsupportedInput`` (a usage error): HTML pages (no
+extraction yet), CSV without a named text column, Parquet on stdin.
+
+Every problem with one input (missing file, binary data, invalid UTF-8, an empty document, a
+JSONL line that is not JSON or lacks the text field, a truncated compressed file) becomes an
+``InputProblem`` naming the file and line, so that a batch run reports it, counts it and goes
+on with the other documents.
 """
 
 from __future__ import annotations
 
+import bz2
+import contextlib
+import csv
+import datetime
+import decimal
+import gzip
+import io
 import json
 import math
 import sys
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 from mtclean.records import Document
 
-SourceKind = Literal["txt", "jsonl"]
+SourceKind = Literal["txt", "jsonl", "csv", "parquet"]
+Compression = Literal["gzip", "bz2", "zstd"]
+INPUT_FORMATS = ("auto", "txt", "jsonl", "csv", "parquet")
 STDIN = "-"
 _BINARY_SNIFF_BYTES = 8192
+_HTML_SNIFF_BYTES = 1024
+PARQUET_BATCH_ROWS = 1024  # rows per record batch read from a Parquet file
+
+MAGIC: dict[bytes, Compression] = {
+    b"\x1f\x8b": "gzip",
+    b"BZh": "bz2",
+    b"\x28\xb5\x2f\xfd": "zstd",
+}
+COMPRESSION_SUFFIXES: dict[str, Compression] = {
+    ".gz": "gzip",
+    ".gzip": "gzip",
+    ".bz2": "bz2",
+    ".zst": "zstd",
+    ".zstd": "zstd",
+}
+_PARQUET_MAGIC = b"PAR1"
+_KIND_SUFFIXES: dict[str, SourceKind] = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".txt": "txt",
+}
+_HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+HTML_HINT = (
+    "HTML extraction is not supported yet: mtclean reads plain text, so extract the article "
+    "text first (for example: trafilatura < PAGE.html > PAGE.txt)"
+)
+
+
+class UnsupportedInput(ValueError):
+    """An input mtclean cannot read as text (HTML; CSV without ``--text-field``; Parquet on
+    stdin). Found before any work; a usage error."""
 
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """One input unit: a text file, a JSONL file, or stdin (``path is None``).
+    """One input unit: a text file, a JSONL/CSV/Parquet file, or stdin (``path is None``).
 
-    ``relpath`` is where the unit's output goes relative to the output folder.
+    ``relpath`` is where the unit's output goes relative to the output folder (a CSV or Parquet
+    input is cleaned into JSONL, so its ``relpath`` names a ``.jsonl`` file).
     """
 
     kind: SourceKind
@@ -64,45 +118,238 @@ class InputProblem:
         return f"{self.location}: {self.message}"
 
 
+# --- what an input is ------------------------------------------------------------------------
+
+
+def compression_of(head: bytes) -> Compression | None:
+    """The compression a file's first bytes announce, None for none we read."""
+    for magic, name in MAGIC.items():
+        if head.startswith(magic):
+            return name
+    return None
+
+
+def suffix_compression(path: Path | str) -> Compression | None:
+    """The compression a file name announces by its last suffix (``.gz``, ``.bz2``, ``.zst``)."""
+    return COMPRESSION_SUFFIXES.get(Path(path).suffix.lower())
+
+
+def _inner_suffix(path: Path) -> str:
+    """The format suffix under any compression suffix: ``a.jsonl.gz`` -> ``.jsonl``."""
+    name = path.name.lower()
+    stem = Path(name)
+    if stem.suffix in COMPRESSION_SUFFIXES:
+        stem = Path(stem.stem)
+    return stem.suffix
+
+
+def is_html_name(path: Path) -> bool:
+    return _inner_suffix(path) in _HTML_SUFFIXES
+
+
+def looks_like_html(head: bytes) -> bool:
+    """Text that starts (after a BOM and white space) with ``<!DOCTYPE html`` or ``<html``."""
+    start = head.decode("utf-8", "ignore").lstrip("\ufeff \t\r\n").lower()
+    return start.startswith(("<!doctype html", "<html"))
+
+
+def _head(path: Path, size: int = _HTML_SNIFF_BYTES) -> bytes:
+    """The first bytes of a file, decompressed; empty if it cannot be read (the reader then
+    reports why)."""
+    try:
+        with _open_path(path) as stream:
+            return stream.read(size)
+    except (OSError, EOFError, ValueError, zlib.error, ImportError):
+        return b""
+    except Exception:  # zstandard.ZstdError and the like: the reader reports it
+        return b""
+
+
+def _raw_head(path: Path, size: int = 8) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(size)
+    except OSError:
+        return b""
+
+
 def _kind_for(path: Path, input_format: str) -> SourceKind:
-    if input_format in ("txt", "jsonl"):
+    if input_format != "auto":
         return input_format  # type: ignore[return-value]
-    return "jsonl" if path.suffix.lower() in (".jsonl", ".ndjson") else "txt"
+    if _raw_head(path, 4) == _PARQUET_MAGIC:
+        return "parquet"
+    kind = _KIND_SUFFIXES.get(_inner_suffix(path))
+    if kind is not None:
+        return kind
+    raw = _raw_head(path)
+    if compression_of(raw) is not None:  # corpus.gz: JSONL when it starts like a JSON object
+        return "jsonl" if _head(path, 64).lstrip().startswith(b"{") else "txt"
+    return "txt"
+
+
+def _is_input_file(path: Path) -> bool:
+    inner = _inner_suffix(path)
+    return inner in _KIND_SUFFIXES and not path.name.startswith(".")
+
+
+def _output_relpath(rel: Path, kind: SourceKind) -> Path:
+    """Where a unit's cleaned output goes: CSV and Parquet are cleaned into JSONL (keeping a
+    compression suffix: ``a.csv.gz`` -> ``a.jsonl.gz``)."""
+    if kind not in ("csv", "parquet"):
+        return rel
+    compressed = suffix_compression(rel) if kind == "csv" else None
+    base = rel.with_suffix("") if compressed else rel
+    name = base.with_suffix(".jsonl")
+    return name.with_name(name.name + rel.suffix) if compressed else name
+
+
+def _refuse_html(path: Path | str) -> UnsupportedInput:
+    return UnsupportedInput(f"{path} is an HTML page; {HTML_HINT}")
 
 
 def expand_paths(
-    paths: Sequence[str], input_format: str = "auto"
+    paths: Sequence[str], input_format: str = "auto", *, text_field: str | None = "text"
 ) -> tuple[list[Source], list[InputProblem]]:
-    """Turn command-line PATHs into input units; a folder contributes its ``*.txt`` files.
+    """Turn command-line PATHs into input units.
 
-    With several PATHs, each unit's ``relpath`` starts with the PATH's own name so that outputs
-    of different inputs cannot collide.
+    A folder contributes its text, JSONL (plain or compressed), CSV and Parquet files
+    (recursively, sorted by path). With several PATHs, each unit's ``relpath`` starts with the
+    PATH's own name so that outputs of different inputs cannot collide. Raises
+    ``UnsupportedInput`` before anything is read for HTML (by name or content), for CSV when
+    ``text_field`` is None (no column named), and for Parquet on stdin.
     """
-    if input_format not in ("auto", "txt", "jsonl"):
-        raise ValueError(f"unknown input format {input_format!r}; use auto, txt or jsonl")
+    if input_format not in INPUT_FORMATS:
+        raise ValueError(f"unknown input format {input_format!r}; use {', '.join(INPUT_FORMATS)}")
     sources: list[Source] = []
     problems: list[InputProblem] = []
     several = len(paths) > 1
     for raw in paths:
         if raw == STDIN:
-            kind: SourceKind = "jsonl" if input_format == "jsonl" else "txt"
-            sources.append(Source(kind, None, Path("stdin.jsonl" if kind == "jsonl" else "stdin")))
+            sources.append(_stdin_source(input_format))
             continue
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*.txt") if p.is_file())
-            if not files:
-                problems.append(InputProblem(None, raw, "no_input", "folder holds no .txt files"))
-            for file in files:
-                rel = file.relative_to(path)
-                sources.append(Source("txt", file, Path(path.name) / rel if several else rel))
+            found = _folder_sources(path, raw, input_format, several, problems)
+            sources.extend(found)
         elif path.exists():
-            sources.append(Source(_kind_for(path, input_format), path, Path(path.name)))
+            kind = _kind_for(path, input_format)
+            sources.append(Source(kind, path, _output_relpath(Path(path.name), kind)))
         else:
             problems.append(
                 InputProblem(None, raw, "missing", "no such file or folder; check the path")
             )
+    for source in sources:
+        _check_supported(source, text_field)
     return sources, problems
+
+
+def _stdin_source(input_format: str) -> Source:
+    kind: SourceKind = "txt" if input_format == "auto" else input_format  # type: ignore[assignment]
+    if kind == "parquet":
+        raise UnsupportedInput("Parquet cannot be read from stdin (-); give the file's path")
+    return Source(kind, None, Path("stdin" if kind == "txt" else "stdin.jsonl"))
+
+
+def _folder_sources(
+    path: Path, raw: str, input_format: str, several: bool, problems: list[InputProblem]
+) -> list[Source]:
+    files = sorted(p for p in path.rglob("*") if p.is_file() and _is_input_file(p))
+    if not files:
+        html = [p for p in path.rglob("*") if p.is_file() and is_html_name(p)]
+        if html:
+            raise UnsupportedInput(f"{raw} holds HTML pages ({len(html)}); {HTML_HINT}")
+        problems.append(
+            InputProblem(
+                None, raw, "no_input",
+                "folder holds no .txt, .jsonl (.gz, .bz2, .zst), .csv or .parquet files",
+            )
+        )  # fmt: skip
+    sources = []
+    for file in files:
+        kind = _kind_for(file, input_format)
+        rel = file.relative_to(path)
+        rel = Path(path.name) / rel if several else rel
+        sources.append(Source(kind, file, _output_relpath(rel, kind)))
+    return sources
+
+
+def _check_supported(source: Source, text_field: str | None) -> None:
+    if source.kind == "csv" and text_field is None:
+        raise UnsupportedInput(
+            f"{source.name} is CSV: name the column holding the text with --text-field COLUMN "
+            "(and the id column with --id-field COLUMN)"
+        )
+    if source.kind != "txt":
+        return
+    if source.path is None:
+        peek = getattr(sys.stdin.buffer, "peek", None)
+        head = peek(_HTML_SNIFF_BYTES)[:_HTML_SNIFF_BYTES] if peek is not None else b""
+        if looks_like_html(head):
+            raise UnsupportedInput(f"standard input is an HTML page; {HTML_HINT}")
+        return
+    if is_html_name(source.path) or looks_like_html(_head(source.path)):
+        raise _refuse_html(source.path)
+
+
+# --- opening, decompressing ------------------------------------------------------------------
+
+
+def _decompressing(raw: IO[bytes], compression: Compression | None) -> IO[bytes]:
+    if compression == "gzip":
+        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+    if compression == "bz2":
+        return bz2.BZ2File(raw, "rb")
+    if compression == "zstd":
+        import zstandard  # only .zst inputs need it
+
+        reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)
+        return io.BufferedReader(reader)
+    return raw
+
+
+def _sniff(raw: IO[bytes]) -> Compression | None:
+    peek = getattr(raw, "peek", None)
+    if peek is None:
+        return None
+    return compression_of(peek(4)[:4])
+
+
+@contextlib.contextmanager
+def _open_path(path: Path) -> Iterator[IO[bytes]]:
+    with open(path, "rb") as raw:
+        yield _decompressing(raw, _sniff(raw))
+
+
+@contextlib.contextmanager
+def open_input(source: Source) -> Iterator[IO[bytes]]:
+    """A binary stream of ``source``'s bytes, decompressed by magic bytes (a file or stdin)."""
+    if source.path is None:
+        raw = sys.stdin.buffer
+        yield _decompressing(raw, _sniff(raw))
+        return
+    with _open_path(source.path) as stream:
+        yield stream
+
+
+_DECOMPRESSION_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError, zlib.error)
+
+
+def _is_decompression_error(err: BaseException) -> bool:
+    return isinstance(err, _DECOMPRESSION_ERRORS) or type(err).__name__ == "ZstdError"
+
+
+def _broken(source: Source, after: int, err: BaseException) -> InputProblem:
+    if isinstance(err, OSError) and err.strerror and not isinstance(err, gzip.BadGzipFile):
+        why = err.strerror
+    else:
+        why = str(err) or type(err).__name__
+    return InputProblem(
+        source, f"{source.name}:{after + 1}", "unreadable",
+        f"cannot read past line {after} ({why}); the file is truncated or corrupt",
+    )  # fmt: skip
+
+
+# --- decoding --------------------------------------------------------------------------------
 
 
 def _decode(data: bytes, location: str, source: Source) -> str | InputProblem:
@@ -147,19 +394,21 @@ def _loads(line: str) -> tuple[Any, int]:
     return json.loads(line, parse_constant=constant, parse_float=number), replaced
 
 
-def _read_bytes(source: Source) -> bytes | InputProblem:
-    if source.path is None:
-        return sys.stdin.buffer.read()
-    try:
-        return source.path.read_bytes()
-    except OSError as err:
-        return InputProblem(source, source.name, "unreadable", f"cannot read: {err.strerror}")
+# --- text files ------------------------------------------------------------------------------
 
 
 def _text_document(source: Source) -> InputDocument | InputProblem:
-    data = _read_bytes(source)
-    if isinstance(data, InputProblem):
-        return data
+    try:
+        with open_input(source) as stream:
+            data = stream.read()
+    except OSError as err:
+        if err.strerror and not isinstance(err, gzip.BadGzipFile):
+            return InputProblem(source, source.name, "unreadable", f"cannot read: {err.strerror}")
+        return _broken(source, 0, err)
+    except Exception as err:
+        if not _is_decompression_error(err):
+            raise
+        return _broken(source, 0, err)
     text = _decode(data, source.name, source)
     if isinstance(text, InputProblem):
         return text
@@ -169,35 +418,48 @@ def _text_document(source: Source) -> InputDocument | InputProblem:
     return InputDocument(Document(text=text, id=doc_id), source)
 
 
-def _jsonl_documents(
-    source: Source, text_field: str, id_field: str
-) -> Iterator[InputDocument | InputProblem]:
-    data = _read_bytes(source)
-    if isinstance(data, InputProblem):
-        yield data
-        return
+# --- records: JSONL, CSV, Parquet ------------------------------------------------------------
+
+
+def _record_item(
+    record: Any,
+    source: Source,
+    number: int,
+    text_field: str,
+    id_field: str,
+    raw: str | None,
+    replaced: int = 0,
+) -> InputDocument | InputProblem:
+    """Record ``number`` of a JSONL/CSV/Parquet input as a document, or the problem with it."""
+    location = f"{source.name}:{number}"
+    if not isinstance(record, dict):
+        return InputProblem(
+            source, location, "invalid_json", "a JSONL line must be a JSON object", raw=raw
+        )
+    text = record.get(text_field)
+    if not isinstance(text, str):
+        fields = ", ".join(sorted(str(k) for k in record)) or "none"
+        what = "has no" if text_field not in record else "has a non-string"
+        return InputProblem(
+            source,
+            location,
+            "missing_text",
+            f"{what} field {text_field!r} (fields: {fields}); choose one with --text-field",
+            raw=raw,
+        )
+    if not text.strip():
+        return InputProblem(source, location, "empty", "empty document (no text)", raw=raw)
+    if looks_like_html(text[:_HTML_SNIFF_BYTES].encode("utf-8", "ignore")):
+        return InputProblem(source, location, "html", f"the text is an HTML page; {HTML_HINT}")
+    raw_id = record.get(id_field)
     base = source.path.name if source.path is not None else "stdin"
-    for number, raw_line in enumerate(data.splitlines(), start=1):
-        location = f"{source.name}:{number}"
-        if not raw_line.strip():
-            continue
-        line = _decode(raw_line, location, source)
-        if isinstance(line, InputProblem):
-            yield line
-            continue
-        item: InputDocument | InputProblem
-        try:
-            item = _jsonl_item(line, source, number, text_field, id_field, f"{base}:{number}")
-        except RecursionError:  # from the decoder, or from str() of a deep id
-            item = InputProblem(
-                source, location, "invalid_json",
-                "JSON nested too deeply to read (over Python's recursion limit)", raw=line,
-            )  # fmt: skip
-        yield item
+    doc_id = str(raw_id) if raw_id is not None else f"{base}:{number}"
+    warnings = (NON_FINITE,) * replaced
+    return InputDocument(Document(text=text, id=doc_id), source, number, record, warnings)
 
 
 def _jsonl_item(
-    line: str, source: Source, number: int, text_field: str, id_field: str, default_id: str
+    line: str, source: Source, number: int, text_field: str, id_field: str
 ) -> InputDocument | InputProblem:
     """Line ``number`` of a JSONL input as a document, or the problem with it."""
     location = f"{source.name}:{number}"
@@ -209,34 +471,198 @@ def _jsonl_item(
         )
     except ValueError as err:  # e.g. an integer of more than 4,300 digits
         return InputProblem(source, location, "invalid_json", f"not readable ({err})", raw=line)
-    if not isinstance(record, dict):
-        return InputProblem(
-            source, location, "invalid_json", "a JSONL line must be a JSON object", raw=line
-        )
-    text = record.get(text_field)
-    if not isinstance(text, str):
-        fields = ", ".join(sorted(record)) or "none"
-        what = "has no" if text_field not in record else "has a non-string"
-        return InputProblem(
-            source,
-            location,
-            "missing_text",
-            f"{what} field {text_field!r} (fields: {fields}); choose one with --text-field",
-            raw=line,
-        )
-    if not text.strip():
-        return InputProblem(source, location, "empty", "empty document (no text)", raw=line)
-    raw_id = record.get(id_field)
-    doc_id = str(raw_id) if raw_id is not None else default_id
-    warnings = (NON_FINITE,) * replaced
-    return InputDocument(Document(text=text, id=doc_id), source, number, record, warnings)
+    return _record_item(record, source, number, text_field, id_field, line, replaced)
+
+
+def _lines(source: Source, stream: IO[bytes]) -> Iterator[tuple[int, bytes] | InputProblem]:
+    """The numbered lines of ``stream`` as they arrive; a decompression error ends them with
+    a problem."""
+    number = 0
+    iterator = iter(stream)
+    while True:
+        try:
+            raw_line = next(iterator)
+        except StopIteration:
+            return
+        except Exception as err:
+            if not _is_decompression_error(err):
+                raise
+            yield _broken(source, number, err)
+            return
+        number += 1
+        yield number, raw_line.rstrip(b"\n").rstrip(b"\r")
+
+
+@contextlib.contextmanager
+def _opened(source: Source) -> Iterator[IO[bytes] | InputProblem]:
+    try:
+        cm = open_input(source)
+        stream = cm.__enter__()
+    except OSError as err:
+        yield InputProblem(source, source.name, "unreadable", f"cannot read: {err.strerror}")
+        return
+    except ImportError:
+        yield InputProblem(
+            source, source.name, "missing_package",
+            "reading .zst needs the zstandard package: pip install 'mtclean[formats]'",
+        )  # fmt: skip
+        return
+    try:
+        yield stream
+    finally:
+        with contextlib.suppress(Exception):
+            cm.__exit__(None, None, None)
+
+
+def _jsonl_documents(
+    source: Source, text_field: str, id_field: str
+) -> Iterator[InputDocument | InputProblem]:
+    with _opened(source) as stream:
+        if isinstance(stream, InputProblem):
+            yield stream
+            return
+        for entry in _lines(source, stream):
+            if isinstance(entry, InputProblem):
+                yield entry
+                return
+            number, raw_line = entry
+            if not raw_line.strip():
+                continue
+            location = f"{source.name}:{number}"
+            line = _decode(raw_line, location, source)
+            if isinstance(line, InputProblem):
+                yield line
+                continue
+            item: InputDocument | InputProblem
+            try:
+                item = _jsonl_item(line, source, number, text_field, id_field)
+            except RecursionError:  # from the decoder, or from str() of a deep id
+                item = InputProblem(
+                    source, location, "invalid_json",
+                    "JSON nested too deeply to read (over Python's recursion limit)", raw=line,
+                )  # fmt: skip
+            yield item
+
+
+def _csv_dialect(source: Source) -> str:
+    return "\t" if source.path is not None and _inner_suffix(source.path) == ".tsv" else ","
+
+
+def _csv_documents(
+    source: Source, text_field: str, id_field: str
+) -> Iterator[InputDocument | InputProblem]:
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # a news article is longer than 128 KiB
+    with _opened(source) as stream:
+        if isinstance(stream, InputProblem):
+            yield stream
+            return
+        text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+        reader = csv.DictReader(text, delimiter=_csv_dialect(source), restkey="_extra")
+        number = 0
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except UnicodeDecodeError as err:
+                yield InputProblem(
+                    source, f"{source.name}:{reader.line_num + 1}", "invalid_utf8",
+                    f"invalid UTF-8 ({err.reason}); convert the file to UTF-8 first "
+                    "(for example: iconv -f latin1 -t utf-8 IN > OUT)",
+                )  # fmt: skip
+                return
+            except csv.Error as err:
+                yield InputProblem(
+                    source, f"{source.name}:{reader.line_num}", "invalid_csv",
+                    f"not readable as CSV ({err})",
+                )  # fmt: skip
+                return
+            except Exception as err:
+                if not _is_decompression_error(err):
+                    raise
+                yield _broken(source, reader.line_num, err)
+                return
+            number = reader.line_num  # the physical line where the row ends
+            yield _record_item(dict(row), source, number, text_field, id_field, None)
+
+
+def _plain(value: Any, replaced: list[int]) -> Any:
+    """A Parquet value as JSON can hold it: dates as ISO text, bytes as UTF-8 text (or hex),
+    decimals as text, NaN/Infinity as None (counted in ``replaced``)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        replaced[0] += 1
+        return None
+    if isinstance(value, dict):
+        return {str(k): _plain(v, replaced) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        if all(isinstance(v, tuple) and len(v) == 2 for v in value) and value:  # a map
+            return {str(k): _plain(v, replaced) for k, v in value}
+        return [_plain(v, replaced) for v in value]
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            return value.hex()
+    return value
+
+
+def _parquet_documents(
+    source: Source, text_field: str, id_field: str
+) -> Iterator[InputDocument | InputProblem]:
+    assert source.path is not None, "Parquet is never read from stdin"
+    try:
+        import pyarrow.parquet as pq  # only Parquet inputs need it
+    except ImportError:
+        yield InputProblem(
+            source, source.name, "missing_package",
+            "reading Parquet needs the pyarrow package: pip install 'mtclean[formats]'",
+        )  # fmt: skip
+        return
+    try:
+        parquet = pq.ParquetFile(source.path)
+    except Exception as err:  # pyarrow.ArrowInvalid and OSError
+        yield InputProblem(source, source.name, "unreadable", f"not readable as Parquet ({err})")
+        return
+    columns = parquet.schema_arrow.names
+    if text_field not in columns:
+        yield InputProblem(
+            source, source.name, "missing_text",
+            f"has no column {text_field!r} (columns: {', '.join(columns) or 'none'}); "
+            "choose one with --text-field",
+        )  # fmt: skip
+        return
+    number = 0
+    try:
+        for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+            for row in batch.to_pylist():
+                number += 1
+                replaced = [0]
+                record = {str(k): _plain(v, replaced) for k, v in row.items()}
+                yield _record_item(record, source, number, text_field, id_field, None, replaced[0])
+    except Exception as err:  # a corrupt page or row group
+        if isinstance(err, GeneratorExit):
+            raise
+        yield InputProblem(
+            source, f"{source.name}:{number + 1}", "unreadable",
+            f"cannot read past row {number} ({err}); the file is truncated or corrupt",
+        )  # fmt: skip
 
 
 def read_source(
     source: Source, text_field: str = "text", id_field: str = "id"
 ) -> Iterator[InputDocument | InputProblem]:
-    """The documents (or problems) of one input unit, in order."""
+    """The documents (or problems) of one input unit, in order, streamed."""
     if source.kind == "jsonl":
         yield from _jsonl_documents(source, text_field, id_field)
+    elif source.kind == "csv":
+        yield from _csv_documents(source, text_field, id_field)
+    elif source.kind == "parquet":
+        yield from _parquet_documents(source, text_field, id_field)
     else:
         yield _text_document(source)

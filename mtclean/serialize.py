@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from mtclean.edits import OffsetMap
 from mtclean.records import CleanResult, Edit, Span
 
 
@@ -46,12 +47,43 @@ def detect_record(result: CleanResult, original: str) -> dict[str, Any]:
     }
 
 
+def _in_cleaned(record: dict[str, Any], where: OffsetMap) -> dict[str, Any]:
+    """``record`` with ``clean_start``/``clean_end``: its stretch of the cleaned text."""
+    start, end = record["start"], record["end"]
+    return {**record, "clean_start": where(start, "start"), "clean_end": where(end, "end")}
+
+
+DOLMA_PREFIX = "mtclean__"
+
+
+def dolma_record(result: CleanResult, original: str) -> dict[str, Any]:
+    """One line of ``mtclean detect --format dolma``: dolma-style span attributes,
+    ``{"id", "attributes": {"mtclean__spun": [[start, end, score], ...], "mtclean__mt": [...],
+    "mtclean__boilerplate": [...], "mtclean__score": [[0, len(text), score]]}}``; offsets
+    index the text as read."""
+    attributes: dict[str, list[list[float | int]]] = {
+        f"{DOLMA_PREFIX}{label}": [] for label in ("spun", "mt", "boilerplate")
+    }
+    for span in result.spans:
+        attributes.setdefault(f"{DOLMA_PREFIX}{span.label}", []).append(
+            [span.start, span.end, round(span.score, 4)]
+        )
+    attributes[f"{DOLMA_PREFIX}score"] = [[0, len(original), result.score]]
+    return {"id": result.id, "attributes": attributes}
+
+
 def mtclean_field(result: CleanResult, original: str) -> dict[str, Any]:
-    """What ``mtclean clean`` adds to a JSONL record under the key ``mtclean``."""
+    """What ``mtclean clean`` adds to a JSONL record under the key ``mtclean``.
+
+    Spans and edits carry ``start``/``end`` into the original text and ``clean_start``/
+    ``clean_end`` into the cleaned text (see ``OffsetMap``), so each can be found in the record
+    whether or not the original is kept (``--keep-original``).
+    """
+    where = OffsetMap(result.edits)
     return {
         "score": result.score,
-        "spans": [span_record(s, original) for s in result.spans],
-        "edits": [edit_record(e) for e in result.edits],
+        "spans": [_in_cleaned(span_record(s, original), where) for s in result.spans],
+        "edits": [_in_cleaned(edit_record(e), where) for e in result.edits],
         "metadata": dict(result.metadata),
         "stats": dict(result.stats),
     }

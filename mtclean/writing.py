@@ -21,9 +21,9 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Any, Protocol
 
-from mtclean.reading import STDIN, Source
+from mtclean.reading import STDIN, Compression, Source, suffix_compression
 
 STDOUT = "-"
 STDOUT_NAME = "standard output"  # how messages name it
@@ -277,7 +277,47 @@ def open_output(target: Path | str) -> Iterator[_Guarded]:
         handle.flush()
     else:
         with atomic_writer(Path(target)) as handle:
-            yield handle
+            compression = suffix_compression(target)
+            if compression is None:
+                yield handle
+                return
+            with compressing(handle, compression, str(target)) as packed:
+                yield packed
+
+
+@contextlib.contextmanager
+def compressing(handle: _Guarded, compression: Compression, name: str) -> Iterator[_Guarded]:
+    """Compress what is written into ``handle`` (``-o out.jsonl.gz``: gzip; ``.bz2``, ``.zst``),
+    finishing the stream when the block ends without error."""
+    packed: Any
+    if compression == "gzip":
+        import gzip
+
+        packed = gzip.GzipFile(fileobj=handle, mode="wb", mtime=0)
+    elif compression == "bz2":
+        import bz2
+
+        packed = bz2.BZ2File(handle, "wb")
+    else:
+        try:
+            import zstandard  # only .zst outputs need it
+        except ImportError as err:
+            raise OutputWriteError(
+                name,
+                "writing .zst needs the zstandard package",
+                "pip install 'mtclean[formats]'",
+            ) from err
+        packed = zstandard.ZstdCompressor().stream_writer(handle, closefd=False)  # type: ignore[arg-type]
+    try:
+        yield _Guarded(packed, name)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            packed.close()
+        raise
+    try:
+        packed.close()
+    except OSError as err:
+        raise OutputWriteError.from_os_error(name, err) from err
 
 
 @contextlib.contextmanager

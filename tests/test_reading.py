@@ -97,3 +97,133 @@ def test_jsonl_custom_fields(tmp_path: Path) -> None:
     assert isinstance(item, InputDocument)
     assert item.document.id == "u1" and item.document.text == "hello"
     assert item.record == {"url": "u1", "body": "hello", "keep": [1, 2]}
+
+
+# --- streaming formats: compressed JSONL, CSV, Parquet, shard folders, HTML refused ---------
+
+_RECORDS = [{"id": "a", "text": "First article."}, {"id": "b", "text": "Second article."}]
+
+
+def _jsonl_bytes() -> bytes:
+    import json
+
+    return "".join(json.dumps(r) + "\n" for r in _RECORDS).encode()
+
+
+def _compress(data: bytes, compression: str) -> bytes:
+    if compression == "gzip":
+        import gzip
+
+        return gzip.compress(data)
+    if compression == "bz2":
+        import bz2
+
+        return bz2.compress(data)
+    zstandard = pytest.importorskip("zstandard")
+    return bytes(zstandard.ZstdCompressor().compress(data))
+
+
+def _ids(items: list[InputDocument | InputProblem]) -> list[str]:
+    return [i.document.id if isinstance(i, InputDocument) else i.reason for i in items]
+
+
+@pytest.mark.parametrize(
+    ("name", "compression"),
+    [
+        ("d.jsonl.gz", "gzip"),
+        ("d.jsonl.bz2", "bz2"),
+        ("d.jsonl.zst", "zstd"),
+        ("d.jsonl", "gzip"),  # by magic bytes: compressed under a plain name
+        ("d.gz", "gzip"),  # no format suffix: JSONL because it starts like a JSON object
+    ],
+)
+def test_compressed_jsonl(tmp_path: Path, name: str, compression: str) -> None:
+    (tmp_path / name).write_bytes(_compress(_jsonl_bytes(), compression))
+    assert _ids(_read_all([str(tmp_path / name)])) == ["a", "b"]
+
+
+def test_truncated_gzip_is_a_problem_after_the_good_lines(tmp_path: Path) -> None:
+    data = _compress(_jsonl_bytes() * 200, "gzip")
+    (tmp_path / "d.jsonl.gz").write_bytes(data[: len(data) // 2])
+    items = _read_all([str(tmp_path / "d.jsonl.gz")])
+    assert isinstance(items[-1], InputProblem) and items[-1].reason == "unreadable"
+    assert "truncated or corrupt" in items[-1].message
+    assert all(isinstance(i, InputDocument) for i in items[:-1]) and len(items) > 1
+
+
+def test_parquet_in_batches_with_fields(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    rows = [{"url": f"u{i}", "body": f"Article {i}.", "n": float("nan")} for i in range(2500)]
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "d.parquet", row_group_size=1000)
+    items = _read_all([str(tmp_path / "d.parquet")], text_field="body", id_field="url")
+    assert _ids(items)[:2] == ["u0", "u1"] and len(items) == 2500
+    first = items[0]
+    assert isinstance(first, InputDocument) and first.record == {
+        "url": "u0", "body": "Article 0.", "n": None,
+    }  # fmt: skip
+    assert first.warnings == ("non_finite_number",)
+    [missing] = _read_all([str(tmp_path / "d.parquet")])  # no column "text"
+    assert isinstance(missing, InputProblem) and "columns: url, body, n" in missing.message
+
+
+def test_csv_needs_a_text_field(tmp_path: Path) -> None:
+    from mtclean.reading import UnsupportedInput
+
+    (tmp_path / "d.csv").write_text('id,body\nc1,"Two\nlines, quoted ""x""."\nc2,Two.\n', "utf-8")
+    with pytest.raises(UnsupportedInput, match="--text-field"):
+        expand_paths([str(tmp_path / "d.csv")], text_field=None)
+    items = _read_all([str(tmp_path / "d.csv")], text_field="body")
+    assert _ids(items) == ["c1", "c2"]
+    assert isinstance(items[0], InputDocument)
+    assert items[0].document.text == 'Two\nlines, quoted "x".'
+
+
+def test_tsv(tmp_path: Path) -> None:
+    (tmp_path / "d.tsv").write_text("id\tbody\nt1\tA tab-separated article.\n", "utf-8")
+    assert _ids(_read_all([str(tmp_path / "d.tsv")], text_field="body")) == ["t1"]
+
+
+def test_folder_of_shards_sorted(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    (tmp_path / "01.jsonl.gz").write_bytes(_compress(_jsonl_bytes(), "gzip"))
+    pq.write_table(pa.Table.from_pylist([{"id": "p", "text": "From Parquet."}]),
+                   tmp_path / "00.parquet")  # fmt: skip
+    (tmp_path / "02.jsonl").write_bytes(b'{"id": "c", "text": "Plain."}\n')
+    (tmp_path / "README.md").write_text("not an input", "utf-8")
+    sources, problems = expand_paths([str(tmp_path)])
+    assert not problems
+    assert [(s.kind, s.relpath.as_posix()) for s in sources] == [
+        ("parquet", "00.jsonl"),  # cleaned into JSONL
+        ("jsonl", "01.jsonl.gz"),
+        ("jsonl", "02.jsonl"),
+    ]
+    assert _ids(_read_all([str(tmp_path)])) == ["p", "a", "b", "c"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("page.html", "Just text, but named .html"),
+        ("page.htm", "x"),
+        ("page.txt", "\ufeff  <!DOCTYPE html><html><body>x</body></html>"),
+        ("page.txt", "<HTML lang=en><body>x</body></html>"),
+    ],
+)
+def test_html_is_refused_before_reading(tmp_path: Path, name: str, content: str) -> None:
+    from mtclean.reading import UnsupportedInput
+
+    (tmp_path / name).write_text(content, "utf-8")
+    with pytest.raises(UnsupportedInput, match="HTML extraction is not supported yet"):
+        expand_paths([str(tmp_path / name)])
+
+
+def test_text_mentioning_html_is_not_html(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("The <html> tag opens a page.", "utf-8")
+    assert _ids(_read_all([str(tmp_path / "a.txt")])) == ["a.txt"]
+
+
+def test_html_record_in_jsonl_is_rejected(tmp_path: Path) -> None:
+    (tmp_path / "d.jsonl").write_text('{"id": "h", "text": "<!doctype html><p>x"}\n', "utf-8")
+    assert _ids(_read_all([str(tmp_path / "d.jsonl")])) == ["html"]
