@@ -23,6 +23,7 @@ import decimal
 import gzip
 import io
 import json
+import logging
 import math
 import sys
 import zlib
@@ -68,6 +69,8 @@ HTML_HINT = (
     "HTML extraction is not supported yet: mtclean reads plain text, so extract the article "
     "text first (for example: trafilatura < PAGE.html > PAGE.txt)"
 )
+
+logger = logging.getLogger(__name__)
 
 
 class UnsupportedInput(ValueError):
@@ -213,10 +216,12 @@ def expand_paths(
     """Turn command-line PATHs into input units.
 
     A folder contributes its text, JSONL (plain or compressed), CSV and Parquet files
-    (recursively, sorted by path). With several PATHs, each unit's ``relpath`` starts with the
-    PATH's own name so that outputs of different inputs cannot collide. Raises
-    ``UnsupportedInput`` before anything is read for HTML (by name or content), for CSV when
-    ``text_field`` is None (no column named), and for Parquet on stdin.
+    (recursively, sorted by path); a folder holding text files is a folder of articles and
+    contributes those only (a ``gold.jsonl`` beside them is not a document). With several
+    PATHs, each unit's ``relpath`` starts with the PATH's own name so that outputs of
+    different inputs cannot collide. Raises ``UnsupportedInput`` before anything is read for
+    HTML (by name or content), for CSV when ``text_field`` is None (no column named), and for
+    Parquet on stdin.
     """
     if input_format not in INPUT_FORMATS:
         raise ValueError(f"unknown input format {input_format!r}; use {', '.join(INPUT_FORMATS)}")
@@ -254,6 +259,15 @@ def _folder_sources(
     path: Path, raw: str, input_format: str, several: bool, problems: list[InputProblem]
 ) -> list[Source]:
     files = sorted(p for p in path.rglob("*") if p.is_file() and _is_input_file(p))
+    texts = [p for p in files if _kind_for(p, input_format) == "txt"]
+    if texts and len(texts) < len(files):
+        # a folder of articles: the data files beside them (a gold.jsonl) are not documents
+        logger.warning(
+            "%s: reading its %d text files; %d data file(s) beside them are not read "
+            "(give them as PATHs of their own to clean them)",
+            raw, len(texts), len(files) - len(texts),
+        )  # fmt: skip
+        files = texts
     if not files:
         html = [p for p in path.rglob("*") if p.is_file() and is_html_name(p)]
         if html:

@@ -107,3 +107,17 @@ def test_stdin_is_streamed(tmp_path: Path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_a_folder_of_articles_reads_its_text_files_not_the_data_beside_them(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from mtclean.reading import expand_paths
+
+    (tmp_path / "a.txt").write_text("One article.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Another article.", encoding="utf-8")
+    (tmp_path / "gold.jsonl").write_text('{"id": "a.txt", "spans": []}\n', encoding="utf-8")
+    sources, problems = expand_paths([str(tmp_path)])
+    assert [s.path.name for s in sources if s.path] == ["a.txt", "b.txt"] and not problems
+    (tmp_path / "a.txt").unlink()
+    (tmp_path / "b.txt").unlink()
+    sources, _ = expand_paths([str(tmp_path)])  # no text files: a folder of shards
+    assert [s.kind for s in sources] == ["jsonl"]
