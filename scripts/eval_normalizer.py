@@ -61,10 +61,6 @@ def spun_edits(text: str, gold: list[GoldSpan], result: CleanResult) -> dict[str
     return {"spun_edits": len(edits), "wrong_spun_edits": wrong}
 
 
-def restoration_record(counts: Restoration, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {**counts.record(), **(extra or {})}
-
-
 def seed_003(cleaner: Cleaner, with_siblings: Cleaner) -> dict[str, Any]:
     seeds = seed_files()
     gold = load_gold(REPO / "seeds" / "gold.jsonl")
@@ -73,7 +69,7 @@ def seed_003(cleaner: Cleaner, with_siblings: Cleaner) -> dict[str, Any]:
     for key, c in (("without_siblings", cleaner), ("with_siblings", with_siblings)):
         result = c.clean(text)
         counts = restoration(text, gold[name], result.edits, result.spans)
-        out[key] = restoration_record(counts, spun_edits(text, gold[name], result))
+        out[key] = {**counts.record(), **spun_edits(text, gold[name], result)}
     bodies = {}
     for prefix in ("000", "001"):
         sib_name, sib_text = seeds[prefix]

@@ -58,8 +58,12 @@ class Alignment:
         """Whether ``repost[start:end]`` lies wholly inside one identical run."""
         import bisect
 
-        i = bisect.bisect_right([a for a, _ in self.same], start) - 1
+        i = bisect.bisect_right(self.same, start, key=lambda run: run[0]) - 1
         return i >= 0 and end <= self.same[i][1]
+
+    def differs(self, start: int, end: int) -> bool:
+        """Whether ``repost[start:end]`` overlaps a differing stretch."""
+        return any(st.start < end and start < st.end for st in self.stretches)
 
 
 def _lower(pieces: Sequence[Piece]) -> list[str]:

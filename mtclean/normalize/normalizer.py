@@ -94,10 +94,9 @@ def _count_in(text_lower: str, wording: str) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Scored:
-    """One candidate of one occurrence: the proposal, its feature row and probability."""
+    """One candidate of one occurrence: the proposal and its probability."""
 
     proposal: Proposal
-    row: tuple[float, ...]
     probability: float
 
 
@@ -194,7 +193,7 @@ class Normalizer:
             masked = self.masked.score([(text, start, end, [p.text for p in proposals])])[0]
         rows = self.rows(text, start, end, proposals, siblings, masked=masked)
         probs = self.ranker.probabilities(rows)
-        scored = [Scored(p, r, q) for p, r, q in zip(proposals, rows, probs, strict=True)]
+        scored = [Scored(p, q) for p, q in zip(proposals, probs, strict=True)]
         scored.sort(key=lambda s: -s.probability)
         return scored
 
@@ -258,22 +257,7 @@ class Normalizer:
                     ranked[(start, end)],
                     key=lambda s: (-votes[s.proposal.text.lower()], -s.probability),
                 )
-                parts.append(
-                    (
-                        start,
-                        end,
-                        [
-                            Candidate(
-                                s.proposal.text,
-                                round(votes[s.proposal.text.lower()] / n, 4),
-                                (*s.proposal.tables, "context"),
-                            )
-                            for s in options[:MAX_CANDIDATES]
-                            if votes[s.proposal.text.lower()] / n >= MIN_CANDIDATE_SCORE
-                            or s is options[0]
-                        ],
-                    )
-                )
+                parts.append((start, end, _listed(options, votes, n)))
             candidates = _combine(text, span, parts)
             stats["spans"] += 1
             if not candidates:
@@ -394,10 +378,7 @@ class Normalizer:
                 s
                 for s in spans
                 if s.label not in ("spun", "mt")
-                or not (
-                    alignment.inside_same(s.start, s.end)
-                    or any(st.start < s.end and s.start < st.end for st in alignment.stretches)
-                )
+                or not (alignment.inside_same(s.start, s.end) or alignment.differs(s.start, s.end))
             ]
         found = [
             Span(
@@ -420,11 +401,23 @@ class Normalizer:
                 if alignment.inside_same(span.start, span.end):
                     stats["dropped_same_as_source"] += 1
                     continue
-                if any(f.start < span.end and span.start < f.end for f in found):
+                if alignment.differs(span.start, span.end):
                     stats["replaced_by_source"] += 1
                     continue
             kept.append(span)
         return [*kept, *found]
+
+
+def _listed(options: Sequence[Scored], votes: Mapping[str, float], n: int) -> list[Candidate]:
+    """The candidates a span lists: the best :data:`MAX_CANDIDATES` by pooled probability (the
+    mean over the wording's ``n`` occurrences), the unlikely ones left out but the best kept."""
+    listed = []
+    for k, scored in enumerate(options[:MAX_CANDIDATES]):
+        probability = votes[scored.proposal.text.lower()] / n
+        if k == 0 or probability >= MIN_CANDIDATE_SCORE:
+            text, tables = scored.proposal.text, scored.proposal.tables
+            listed.append(Candidate(text, round(probability, 4), (*tables, "context")))
+    return listed
 
 
 def _combine(
@@ -462,10 +455,6 @@ def _meta(model_dir: Path) -> Mapping[str, Any]:
         )
     data: Mapping[str, Any] = json.loads(path.read_text("utf-8"))
     return data
-
-
-def load_ranker(model_dir: Path) -> Ranker:
-    return Ranker.from_json(_meta(model_dir)["ranker"])
 
 
 @lru_cache(maxsize=2)
