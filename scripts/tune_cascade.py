@@ -29,18 +29,15 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import random
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from mtclean.detectors.model import DEFAULT_MODEL_DIR, POLICY_FILE, ModelDetector
-from mtclean.model.data import stable_unit
 from mtclean.model.features import FeatureExtractor, word_labels
 from mtclean.model.screen import SpinScreen, summarise
 from mtclean.model.spans import DecisionPolicy, calibrated_degraded, degraded_rate
-from mtclean.model.training import MAX_DENSITY, MIN_DENSITY, ngram_tables, training_spinner
+from mtclean.model.training import dev_pairs, ngram_tables
 
 log = logging.getLogger("tune_cascade")
 RATE_GAP = 1.5  # rate_high is at least this multiple of rate_low
@@ -59,11 +56,6 @@ def main() -> None:
     import datasets
 
     every = datasets.load_from_disk(str(args.data)).to_list()
-    records = [
-        r for r in every if r["split"] == "dev" and r["kind"] == "clean" and r["source"] == "bbc"
-    ]
-    random.Random(5).shuffle(records)
-    records = records[: args.docs]
     detector = ModelDetector(args.model_dir, screen=False)
     strict = detector.scorer.threshold
     # The shipped n-gram table counts the dev text too: read each document with the table that
@@ -71,17 +63,7 @@ def main() -> None:
     _, fold_tables = ngram_tables(every)
     extractors = [FeatureExtractor(table) for table in fold_tables]
     screens = [SpinScreen(table) for table in fold_tables]
-    spinner = training_spinner()
-    docs: list[dict[str, Any]] = []
-    for record in records:
-        text = str(record["text"])
-        key = str(record["id"])
-        density = MIN_DENSITY + (MAX_DENSITY - MIN_DENSITY) * stable_unit("tune:" + key)
-        spun = spinner.spin(text, int(stable_unit("tune-seed:" + key) * 2**31), density=density)
-        spans = [{"start": s.start, "end": s.end, "label": s.label} for s in spun.spans]
-        fold = int(record["fold"])
-        docs.append({"text": text, "spans": [], "density": 0.0, "fold": fold})
-        docs.append({"text": spun.text, "spans": spans, "density": density, "fold": fold})
+    docs = dev_pairs(every, args.docs, "tune")
     log.info("scoring %d dev documents", len(docs))
     scored = []
     for fold, extractor in enumerate(extractors):

@@ -238,3 +238,69 @@ def test_model_document_score_and_screen_stats(detector) -> None:  # type: ignor
 
     found = detector.detect(Document("Talks failed on Monday, officials said."))
     assert found.stats.get("read") == 1 and found.score is not None and 0 <= found.score <= 1
+
+
+# --- the document-aware decider (mtclean.model.decider) --------------------------------------
+
+
+def _toy_decider():  # type: ignore[no-untyped-def]
+    from mtclean.model.decider import FEATURES, WordDecider
+
+    width = len(FEATURES)
+    knots = tuple((0.5,) if j == 3 else () for j in range(width))  # one knot on "calibrated"
+    n = width + 1
+    coef = tuple(4.0 if j in (3, 4) else 0.0 for j in range(n))  # calibrated and its hinge
+    return WordDecider(knots, (0.0,) * n, (1.0,) * n, coef, -2.0, 0.6)
+
+
+def test_decider_hinge_model_round_trips_and_rises_with_its_input() -> None:
+    from mtclean.model.decider import FEATURES, WordDecider
+
+    decider = _toy_decider()
+    assert WordDecider.from_json(decider.to_json()) == decider
+    rows = np.zeros((3, len(FEATURES)))
+    rows[:, 3] = [0.1, 0.5, 0.9]
+    p = decider.probabilities(rows)
+    assert p.shape == (3,) and p[0] < p[1] < p[2]
+    # the hinge adds slope above its knot: 0.5 -> 0.9 rises more than 0.1 -> 0.5
+    logits = np.log(p / (1 - p))
+    assert logits[2] - logits[1] > logits[1] - logits[0]
+    bad = {**decider.to_json(), "names": ["other"] * len(FEATURES)}
+    with pytest.raises(ValueError, match="not this version"):
+        WordDecider.from_json(bad)
+
+
+def test_decider_features_one_row_per_word() -> None:
+    from mtclean.model.decider import FEATURES, features
+    from mtclean.normalize.candidates import CandidateIndex
+    from mtclean.normalize.ranking import ContextScorer
+
+    text = "The officers said the assembly had by no means failed. The officers left."
+    words = tokenize(text)
+    probs = np.tile(np.array([[0.8, 0.15, 0.05]], dtype=np.float32), (len(words), 1))
+    calibrated = np.linspace(0.0, 1.0, len(words))
+    index = CandidateIndex(
+        [("thesaurus", [("official", "noun", ["officer"]), ("meeting", "noun", ["assembly"])])]
+    )
+    rows = features(
+        text, words, probs, calibrated, [0.0] * len(words), index, ContextScorer(_table())
+    )
+    assert rows.shape == (len(words), len(FEATURES))
+    col = {name: j for j, name in enumerate(FEATURES)}
+    officers = [i for i, w in enumerate(words) if w.text == "officers"]
+    assert rows[officers[0], col["type_count_log"]] == pytest.approx(np.log(2))
+    assert rows[officers[0], col["type_max"]] == pytest.approx(calibrated[officers].max())
+    assert rows[officers[0], col["candidates_log"]] > 0  # "officials" proposed
+    assert rows[0, col["candidates_log"]] == 0  # nothing proposed for "The"
+
+
+def test_shipped_decider_fits_the_detector(detector) -> None:  # type: ignore[no-untyped-def]
+    if detector.decider is None:
+        pytest.skip("the shipped model has no decider.json")
+    import json
+
+    from mtclean.model.decider import DECIDER_FILE, WordDecider
+
+    data = json.loads((detector.directory / DECIDER_FILE).read_text("utf-8"))
+    assert WordDecider.from_json(data) == detector.decider
+    assert 0.0 < detector.decider.threshold < 1.0

@@ -14,10 +14,19 @@ import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from mtclean.paths import MODEL_DIR_ENV, model_dir, shipped_dir
 from mtclean.records import Detection, Document, Span
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from mtclean.model.decider import WordDecider
+    from mtclean.model.features import Word
+    from mtclean.normalize.candidates import CandidateIndex
+    from mtclean.normalize.ranking import ContextScorer
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +84,9 @@ class ModelDetector:
         # the screen's gains also serve the policy's evidence test, so it is built either way
         self.screen = SpinScreen(self.scorer.extractor.ngrams)
         self.use_screen = screen
+        self.decider = _load_decider(self.directory) if threshold is None else None
+        self._context: ContextScorer | None = None
+        self._index: CandidateIndex | None = None
 
     @property
     def screening(self) -> bool:
@@ -111,14 +123,48 @@ class ModelDetector:
                 continue
             calibrated = calibrated_degraded(probs, self.scorer.calibration)
             rate = degraded_rate(words, calibrated)
+            scores = calibrated
             if threshold is None:
                 gains = known_gains[k] if known_gains is not None else None
-                if gains is None and self.policy.needs_gains:
+                if gains is None and (self.policy.needs_gains or self.decider is not None):
                     gains = self.screen.word_gains(text)
-                calibrated = self.policy.condition(calibrated, rate, gains)
+                scores = self.policy.condition(calibrated, rate, gains)
+                if self.decider is not None and gains is not None:
+                    scores = self._decided(text, words, probs, calibrated, gains, scores)
             cut = self.policy.threshold if threshold is None else threshold
-            out.append((merge_calibrated(text, words, probs, calibrated, cut, self.name), rate))
+            out.append((merge_calibrated(text, words, probs, scores, cut, self.name), rate))
         return out
+
+    def _decided(
+        self,
+        text: str,
+        words: Sequence[Word],
+        probs: npt.NDArray[np.float32],
+        calibrated: npt.NDArray[np.float64],
+        gains: Sequence[float],
+        conditioned: npt.NDArray[np.float64],
+    ) -> npt.NDArray[np.float64]:
+        """Scores on the policy's scale: the decider's probability for the words the encoder
+        leans ``spun`` on, moved so that the decider's threshold lands on the policy's
+        (``mtclean.model.decider``); the policy's conditioned probability for the others."""
+        import numpy as np
+
+        from mtclean.model.decider import features
+        from mtclean.model.spans import shift_odds
+
+        assert self.decider is not None
+        if self._context is None:
+            from mtclean.normalize.candidates import default_index
+            from mtclean.normalize.ranking import ContextScorer
+
+            self._context = ContextScorer(self.scorer.extractor.ngrams)
+            self._index = default_index()
+        assert self._index is not None
+        rows = features(text, words, probs, calibrated, gains, self._index, self._context)
+        decided = shift_odds(
+            self.decider.probabilities(rows), self.decider.threshold, self.policy.threshold
+        )
+        return np.asarray(np.where(probs[:, 1] >= probs[:, 2], decided, conditioned))
 
     def detect_batch(self, docs: Sequence[Document]) -> list[Detection]:
         # one pass of the screen per document serves both the screen and the policy
@@ -140,3 +186,13 @@ class ModelDetector:
 
     def detect(self, doc: Document) -> Detection:
         return self.detect_batch([doc])[0]
+
+
+def _load_decider(directory: Path) -> WordDecider | None:
+    """``directory/decider.json`` when the model ships one (else the policy decides alone)."""
+    from mtclean.model.decider import DECIDER_FILE, WordDecider
+
+    path = directory / DECIDER_FILE
+    if not path.is_file():
+        return None
+    return WordDecider.from_json(json.loads(path.read_text("utf-8")))

@@ -181,10 +181,7 @@ class DecisionPolicy:
         cut = self.threshold_for(rate)
         if cut >= self.threshold or len(calibrated) < MIN_CONDITION_WORDS:
             return calibrated
-        eps = 1e-6
-        shift = _logit(self.threshold) - _logit(max(cut, eps))
-        clipped = np.clip(calibrated, eps, 1.0 - eps)
-        shifted = 1.0 / (1.0 + np.exp(-(np.log(clipped / (1.0 - clipped)) + shift)))
+        shifted = shift_odds(calibrated, max(cut, 1e-6), self.threshold)
         if self.evidence is not None and gains is not None:
             weak = (calibrated < self.threshold) & (np.asarray(gains) < self.evidence)
             shifted = np.where(weak, calibrated, shifted)
@@ -218,6 +215,19 @@ class DecisionPolicy:
             number("screen_cut", 0.0) or 0.0,
             number("evidence"),
         )
+
+
+def shift_odds(
+    probabilities: npt.NDArray[np.float64], cut: float, target: float
+) -> npt.NDArray[np.float64]:
+    """``probabilities`` with their log-odds moved by logit(target) - logit(cut), so that
+    ``cut`` maps onto ``target`` (order kept)."""
+    import numpy as np
+
+    eps = 1e-6
+    clipped = np.clip(probabilities, eps, 1.0 - eps)
+    shift = _logit(target) - _logit(cut)
+    return np.asarray(1.0 / (1.0 + np.exp(-(np.log(clipped / (1.0 - clipped)) + shift))))
 
 
 def _logit(p: float) -> float:

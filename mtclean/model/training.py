@@ -155,3 +155,30 @@ def choose_threshold(
     if len(ranked) <= allowed:
         return floor
     return max(floor, min(0.999, ranked[allowed] + 1e-6))
+
+
+def dev_pairs(
+    records: Sequence[Mapping[str, Any]], docs: int, tag: str, spinner: Spinner | None = None
+) -> list[dict[str, Any]]:
+    """``docs`` BBC dev articles (shuffled by a fixed seed), each as it is and spun by the
+    training spinner at a density drawn in [MIN_DENSITY, MAX_DENSITY] (keyed by ``tag`` and the
+    article): dicts with ``text``, gold ``spans``, ``density`` (0 for the clean copy), ``fold``
+    and ``id``. The tuning scripts' development set."""
+    import random
+
+    chosen = [
+        r for r in records if r["split"] == "dev" and r["kind"] == "clean" and r["source"] == "bbc"
+    ]
+    random.Random(5).shuffle(chosen)
+    spinner = spinner or training_spinner()
+    out: list[dict[str, Any]] = []
+    for record in chosen[:docs]:
+        text = str(record["text"])
+        key = str(record["id"])
+        density = MIN_DENSITY + (MAX_DENSITY - MIN_DENSITY) * stable_unit(f"{tag}:{key}")
+        spun = spinner.spin(text, int(stable_unit(f"{tag}-seed:{key}") * 2**31), density=density)
+        spans = [{"start": s.start, "end": s.end, "label": s.label} for s in spun.spans]
+        fold = int(record["fold"])
+        out.append({"text": text, "spans": [], "density": 0.0, "fold": fold, "id": key})
+        out.append({"text": spun.text, "spans": spans, "density": density, "fold": fold, "id": key})
+    return out
