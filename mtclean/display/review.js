@@ -1,5 +1,5 @@
 // The review page's behaviour (inlined into each page by mtclean.display.review):
-// one document at a time (#doc-N), a click on a span (or #s-N-I, #show-N-I without scrolling)
+// one document at a time (#doc-N; #show-N without scrolling), a click on a span (or #s-N-I, #show-N-I without scrolling)
 // shows its details in the side panel.
 (function(){
 document.body.classList.add('js');
@@ -16,7 +16,7 @@ function choose(doc,index,scroll){
 }
 function fromHash(){
  var h=location.hash.slice(1),m;
- if((m=/^doc-(\d+)$/.exec(h)))showDoc(m[1]);
+ if((m=/^(?:doc|show)-(\d+)$/.exec(h)))showDoc(m[1]);
  else if((m=/^(s|show)-(\d+)-(\d+)$/.exec(h))){showDoc(m[2]);choose(m[2],m[3],m[1]==='s');}
  else if(docs.length)showDoc(docs[0].id.slice(4));
 }

@@ -23,7 +23,11 @@ from typing import Any
 from mtclean.display.entries import DocumentView, Entry
 from mtclean.display.terminal import quoted
 
-_esc = html.escape
+
+def _esc(text: str) -> str:
+    """HTML-escaped text; a carriage return as a character reference (a browser would
+    otherwise read CR LF as one newline, and the page would no longer hold the text as read)."""
+    return html.escape(text).replace("\r", "&#13;")
 
 
 def _inline(entries: Sequence[Entry]) -> tuple[list[Entry], list[Entry]]:
