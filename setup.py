@@ -19,7 +19,7 @@ setup(
     ],
     package_dir=SHIPPED,
     package_data={
-        "mtclean": ["py.typed", "resources/*"],
+        "mtclean": ["py.typed", "resources/*", "display/*.css", "display/*.js"],
         # every file, including ones added later (e.g. models/masked.pt)
         **{name: ["**/*"] for name in SHIPPED},
     },

@@ -18,12 +18,15 @@ from typing import Any
 from mtclean.cleaner import Cleaner
 from mtclean.reading import NON_FINITE, InputDocument, InputProblem, Source, read_source
 from mtclean.records import CleanResult, Document
-from mtclean.serialize import detect_record, dolma_record, json_line, mtclean_field, span_record
+from mtclean.serialize import detect_record, dolma_record, json_line, mtclean_field
 from mtclean.writing import STDOUT, OutputWriteError, Sink, atomic_writer, open_output, sidecar_path
 
 logger = logging.getLogger(__name__)
 
 ProblemHandler = Callable[[InputProblem], None]
+# Called with each cleaned document's record (the sidecar's shape: id, input, score, spans,
+# edits, metadata, stats) and its text as read: the CLI's summary and review page.
+ResultHandler = Callable[[dict[str, Any], str], None]
 
 
 class ExitCode(enum.IntEnum):
@@ -47,6 +50,7 @@ class RunSummary:
 
     documents: int = 0
     edits: int = 0
+    spans: int = 0
     problems: Counter[str] = field(default_factory=Counter)
     stats: Counter[str] = field(default_factory=Counter)
     warnings: Counter[str] = field(default_factory=Counter)
@@ -58,6 +62,7 @@ class RunSummary:
     def add(self, result: CleanResult) -> None:
         self.documents += 1
         self.edits += len(result.edits)
+        self.spans += len(result.spans)
         self.stats.update(result.stats)
 
     @property
@@ -67,7 +72,19 @@ class RunSummary:
         return ExitCode.INPUT_REJECTED if self.problems else ExitCode.OK
 
     def describe(self, verb: str) -> str:
-        line = f"{verb} {self.documents} document(s), {self.edits} edit(s)"
+        """The closing line: ``clean`` applied its edits; ``detect`` ("checked") changed
+        nothing, so it says how many of its spans ``clean`` would apply."""
+        flags = self.spans - self.edits
+        if verb == "checked":
+            line = (
+                f"{verb} {self.documents} document(s): {self.spans} span(s), {self.edits} of "
+                f"them edits clean would apply, {flags} flag(s); nothing changed"
+            )
+        else:
+            line = (
+                f"{verb} {self.documents} document(s): {self.edits} edit(s) applied, "
+                f"{flags} span(s) left as flags"
+            )
         if self.resumed:
             line += f" (after {self.resumed} done by an earlier run)"
         if self.problems:
@@ -178,21 +195,14 @@ def _all_items(
         yield from read_source(source, text_field, id_field)
 
 
-def _text_report(result: CleanResult, original: str) -> str:
-    lines = [f"== {result.id}  score={result.score:.3f}  spans={len(result.spans)}"]
-    for span in result.spans:
-        rec = span_record(span, original)
-        shown = rec["text"].replace("\n", "\\n")
-        if len(shown) > 70:
-            shown = shown[:67] + "..."
-        arrow = "" if span.replacement is None else f" -> {span.replacement!r}"
-        if span.candidates:  # the normalizer's: how sure the restoration is
-            arrow += f" p={span.candidates[0].score:.2f}"
-        lines.append(
-            f"  [{span.start}:{span.end}] {span.label:<11} {span.score:.2f} {span.source:<11}"
-            f" {shown!r}{arrow}"
-        )
-    return "\n".join(lines) + "\n"
+def _text_report(result: CleanResult, original: str, edit_threshold: float, color: bool) -> str:
+    """``detect --format text``: the terminal summary of the document (``mtclean.display``)."""
+    from mtclean.display.entries import document_view
+    from mtclean.display.terminal import render_document
+
+    record = {"id": result.id, **mtclean_field(result, original)}
+    view = document_view(record, original, edit_threshold=edit_threshold)
+    return render_document(view, "detect", color)
 
 
 def run_detect(
@@ -210,11 +220,13 @@ def run_detect(
     early: Sequence[InputProblem] = (),
     workers: int = 1,
     flush: bool = False,
+    color: bool = False,
 ) -> RunSummary:
     """Write one detect record per readable document to ``out``.
 
     ``early`` holds problems found before reading (missing paths); they are reported and
     counted like the others. ``workers``: processes cleaning batches (see ``Cleaner.pipe``).
+    ``color``: the text format with ANSI colour (for a terminal).
     Raises ``OutputFailed`` when ``out`` or ``rejects`` cannot be written.
     """
     run = _Run(cleaner, sources, on_problem, rejects, show_progress, batch_size, early, workers)
@@ -227,7 +239,8 @@ def run_detect(
                 elif fmt == "dolma":
                     out.write(json_line(dolma_record(result, original)))
                 else:
-                    out.write(_text_report(result, original).encode("utf-8"))
+                    report = _text_report(result, original, cleaner.config.edit_threshold, color)
+                    out.write(report.encode("utf-8"))
                 if flush:
                     _flush(out)
     except OutputWriteError as err:
@@ -256,6 +269,7 @@ def run_clean(
     keep_original: str | None = None,
     resume: bool = False,
     stop: StopFlag | None = None,
+    on_result: ResultHandler | None = None,
 ) -> RunSummary:
     """Clean every input unit into its planned output (see ``writing.plan_outputs``).
 
@@ -269,13 +283,14 @@ def run_clean(
     ``id_field``) against the input's first documents, copied, and continued after them; a
     text file whose output exists is skipped. ``stop``: when it is set (by a signal), the
     run stops after the documents in progress, keeping every complete output record
-    (``summary.interrupted``).
+    (``summary.interrupted``). ``on_result``: called with each cleaned document's record and
+    its text as read, after its output was written.
     """
     run = _Run(cleaner, list(plan), on_problem, rejects, show_progress, batch_size, early, workers)
     try:
         with run.bar:
             options = _CleanOptions(
-                text_field, id_field, sidecar, flush, keep_original, resume, stop
+                text_field, id_field, sidecar, flush, keep_original, resume, stop, on_result
             )
             _clean_into(run, plan, options)
     except OutputWriteError as err:
@@ -315,6 +330,7 @@ class _CleanOptions:
     keep_original: str | None
     resume: bool
     stop: StopFlag | None
+    on_result: ResultHandler | None = None
 
 
 class ResumeMismatch(Exception):
@@ -426,6 +442,11 @@ def _clean_into(run: _Run, plan: dict[Source, Path | str], options: _CleanOption
                     handle.write(line)
                     if options.flush:
                         _flush(handle)
+                    if options.on_result is not None:
+                        original = item.document.text
+                        where = f"{source.name}:{item.line}" if item.line else source.name
+                        record = {"id": result.id, "input": where}
+                        options.on_result({**record, **mtclean_field(result, original)}, original)
                 if _stopped(run, options):
                     break
         if target != STDOUT:
@@ -444,6 +465,8 @@ def _clean_into(run: _Run, plan: dict[Source, Path | str], options: _CleanOption
                 with atomic_writer(sidecar_path(target)) as handle:
                     handle.write(json_line(_sidecar(result, item.document.text, item.source)))
                 run.summary.written.append(str(sidecar_path(target)))
+        if options.on_result is not None:
+            options.on_result(_sidecar(result, item.document.text, item.source), item.document.text)
         if _stopped(run, options):
             return
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from mtclean.config import CleanerConfig
 from mtclean.detectors import Detector, build_detectors
 from mtclean.edits import apply_edits
-from mtclean.records import CleanResult, Detection, Document, Span
+from mtclean.records import CleanResult, Detection, Document, Edit, Span
 from mtclean.resolve import resolve_edits
 from mtclean.scoring import degradation_score
 
@@ -58,6 +58,23 @@ def document_score(
     a component's own estimate of it (the model's mean word probability) when that is higher."""
     estimates = [d.score for _, d in detections if d.score is not None]
     return round(max([degradation_score(text, spans), *estimates]), 4)
+
+
+def _count_applied(stats: dict[str, int], edits: Sequence[Edit]) -> None:
+    """Counters after the resolver decided: a detector counts what it found as
+    ``<component>.flagged_<reason>``; the spans the resolver applied move to
+    ``<component>.edited_<reason>``, so ``flagged_`` counts the spans left as flags (before,
+    five stray breaks applied as edits were reported as ``punctuation.flagged_stray_break: 5``)."""
+    for edit in edits:
+        if stats.get(f"{edit.source}.removed_{edit.reason}", 0) > 0:
+            continue  # a component that counts its removals itself (boilerplate)
+        flagged = f"{edit.source}.flagged_{edit.reason}"
+        if stats.get(flagged, 0) > 0:
+            stats[flagged] -= 1
+            if not stats[flagged]:
+                del stats[flagged]
+            edited = f"{edit.source}.edited_{edit.reason}"
+            stats[edited] = stats.get(edited, 0) + 1
 
 
 class Cleaner:
@@ -158,6 +175,7 @@ class Cleaner:
             metadata.update(det.metadata)
             for key, value in det.stats.items():
                 stats[f"{name}.{key}"] = stats.get(f"{name}.{key}", 0) + value
+        _count_applied(stats, edits)
         stats["spans"] = len(spans)
         stats["edits"] = len(edits)
         return CleanResult(

@@ -312,6 +312,12 @@ def _sibling_texts(paths: list[str], text_field: str, id_field: str) -> list[str
     return texts
 
 
+def _colored_stdout() -> bool:
+    from mtclean.display.terminal import wants_color
+
+    return wants_color(sys.stdout)
+
+
 def _finish(summary: RunSummary, verb: str, quiet: bool) -> None:
     if not quiet:
         typer.echo(f"mtclean: {summary.describe(verb)}", err=True)
@@ -334,6 +340,53 @@ def _open_rejects(rejects: Path | None) -> Iterator[Any]:
             failure = err
     if failure is not None:
         raise failure
+
+
+MAX_REVIEW_DOCUMENTS = 200  # documents on one review page (a corpus run shows its first ones)
+
+
+class _Display:
+    """What a person sees of a ``clean`` run: each document's summary on stderr as it is
+    cleaned, and the records kept for the review page."""
+
+    def __init__(self, edit_threshold: float, summary: bool, review: bool) -> None:
+        from mtclean.display.terminal import wants_color
+
+        self.edit_threshold = edit_threshold
+        self.summary = summary
+        self.review = review
+        self.color = summary and wants_color(sys.stderr)
+        self.views: list[Any] = []
+        self.omitted = 0
+
+    @property
+    def wanted(self) -> bool:
+        return self.summary or self.review
+
+    def add(self, record: dict[str, Any], original: str) -> None:
+        from mtclean.display.entries import document_view
+
+        view = document_view(
+            record, original, edit_threshold=self.edit_threshold, name=record.get("input", "")
+        )
+        if self.summary:
+            from tqdm import tqdm
+
+            from mtclean.display.terminal import render_document
+
+            tqdm.write(render_document(view, "clean", self.color), file=sys.stderr, end="")
+        if self.review:
+            if len(self.views) < MAX_REVIEW_DOCUMENTS:
+                self.views.append(view)
+            else:
+                self.omitted += 1
+
+    def write_review(self, target: Path) -> None:
+        from mtclean.display.review import review_page
+
+        page = review_page(self.views, omitted=self.omitted)
+        with atomic_writer(target) as handle:
+            handle.write(page.encode("utf-8"))
 
 
 @app.command(
@@ -397,6 +450,7 @@ def detect(
             cleaner, sources, handle, fmt=format, text_field=text_field, id_field=id_field,
             on_problem=_report_problem, rejects=rejects_handle, show_progress=not quiet,
             early=early, workers=workers, batch_size=batch_size, flush=flush,
+            color=format == "text" and output == STDOUT and _colored_stdout(),
         )  # fmt: skip
     _finish(summary, "checked", quiet)
 
@@ -406,6 +460,7 @@ def detect(
     "    mtclean clean article.txt -o article.clean.txt\n\n"
     "    mtclean clean seeds/ -o out/seeds\n\n"
     "    mtclean clean corpus.jsonl -o clean.jsonl --rejects rejected.jsonl\n\n"
+    "    mtclean clean article.txt -o article.clean.txt --review review.html\n\n"
     "    cat article.txt | mtclean clean - -o -"
 )
 def clean(
@@ -459,6 +514,28 @@ def clean(
         ),
     ] = False,
     rejects: Rejects = None,
+    review: Annotated[
+        Path | None,
+        typer.Option(
+            "--review",
+            metavar="HTML",
+            help="Write a review page: each article with its spans highlighted, edits as "
+            "before/after, flags with their candidates and evidence, the extracted metadata "
+            f"and removed boilerplate (one self-contained file; several documents get a list; "
+            f"at most the first {MAX_REVIEW_DOCUMENTS}).",
+            show_default=False,
+        ),
+    ] = None,
+    summary_shown: Annotated[
+        bool | None,
+        typer.Option(
+            "--summary/--no-summary",
+            help="Print each document's summary on stderr: scores, keep/drop, one line per "
+            "edit and per flag [default: on for text files, off for JSONL/CSV/Parquet records; "
+            "-q: off]",
+            show_default=False,
+        ),
+    ] = None,
     quiet: Quiet = False,
 ) -> None:
     """Write cleaned copies of the inputs; never writes over an input.
@@ -486,7 +563,13 @@ def clean(
             _fail(str(err))
         except OutputWriteError as err:
             _output_failed(err, None)
-    _check_outputs(clean_outputs(plan, sidecar, rejects), sources, paths, siblings)
+    outputs = clean_outputs(plan, sidecar, rejects)
+    if review is not None:
+        outputs.append(Output(review, "--review"))
+    _check_outputs(outputs, sources, paths, siblings)
+    if summary_shown is None:
+        summary_shown = not quiet and all(source.kind == "txt" for source in sources)
+    display = _Display(edit_threshold, summary_shown, review is not None)
     cleaner = _cleaner(
         edit_threshold, no_boilerplate, no_punctuation, no_lexicon, model, model_threshold,
         normalizer, _related(siblings, paths, cluster), text_field, id_field,
@@ -501,8 +584,11 @@ def clean(
             cleaner, plan, text_field=text_field, id_field=id_field, on_problem=_report_problem,
             rejects=rejects_handle, sidecar=sidecar, show_progress=not quiet, early=early,
             workers=workers, batch_size=batch_size, flush=flush, keep_original=keep_original,
-            resume=resume, stop=stop,
+            resume=resume, stop=stop, on_result=display.add if display.wanted else None,
         )  # fmt: skip
+        if review is not None:
+            display.write_review(review)
+            summary.written.append(str(review))
     if summary.interrupted:
         kept = ", ".join(summary.written[-3:]) or "none"
         typer.secho(

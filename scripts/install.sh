@@ -21,6 +21,19 @@ if ! command -v apertium >/dev/null 2>&1 || ! grep -q "eng-cat" <<<"$(apertium -
   fi
 fi
 
+# Chromium (Debian package chromium) renders the review page in tests/test_review_browser.py
+# (skipped without it) and scripts/render_review.py; mtclean itself never needs it.
+if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "install.sh: installing chromium (Debian package; for the review page's browser test)" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+      || echo "install.sh: could not install chromium; the browser test will be skipped" >&2
+  else
+    echo "install.sh: Chromium is missing; as root run: apt-get install chromium" \
+      "(tests/test_review_browser.py is skipped without it)" >&2
+  fi
+fi
+
 if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi

@@ -607,7 +607,8 @@ def test_cli_update_then_gate_then_refuse_lowering(tmp_path: Path) -> None:
         tmp_path / "out" / "report.json"
     ).is_file()
     summary = (tmp_path / "out" / "report.md").read_text("utf-8").split("## Summary", 1)[1]
-    assert "| seeds | boilerplate (17) | 0.00 / 0.00 / 0.00 |" in summary  # do-nothing row
+    # the first column (do-nothing, which predicts nothing, is left out): lexicon-only
+    assert "| seeds | boilerplate (17) | n/a / 0.00 [0.00, 0.00] / 0.00 (n=0) |" in summary
     assert "apt-get install" not in result.output or "skipped" in result.output
     assert "MTCLEAN_DATA" in result.output  # the skipped parts say how to get the data
     assert f"skipped {DEFAULT_SYSTEM}: not requested" in result.output

@@ -32,8 +32,31 @@ CLEAN_ROWS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+SUMMARY_LEFT_OUT = ("do-nothing",)  # flags nothing: an all-zero column says nothing
 FLAGS_BY_LABEL = "flags_per_1000_words"  # clean parts: {label: spans per 1,000 words}
 FLAG_LABELS = ("spun", "mt")
+
+
+def _units(label: str, count: int) -> str:
+    """Gold units as the summary and the sections count them: spans, boilerplate lines."""
+    return f"{count} req gold {'lines' if label == 'boilerplate' else 'spans'}"
+
+
+def _ci(record: Mapping[str, Any], key: str) -> str:
+    found = record.get(f"{key}_ci")
+    return f"[{found[0]:.2f}, {found[1]:.2f}]" if found else "n/a"
+
+
+def _summary_cell(record: Mapping[str, Any]) -> str:
+    """``P [CI] / R [CI] / F1``; precision ``n/a`` without predictions (not 0)."""
+    predicted = record.get("predicted", record["tp"] + record["fp"])
+    precision = f"{record['precision']:.2f}" if predicted else "n/a"
+    if predicted and record.get("precision_ci"):
+        precision += f" {_ci(record, 'precision')}"
+    recall = f"{record['recall']:.2f}"
+    if record.get("recall_ci"):
+        recall += f" {_ci(record, 'recall')}"
+    return f"{precision} / {recall} / {record['f1']:.2f} (n={predicted})"
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
@@ -58,9 +81,18 @@ def _label_tables(name: str, part: Mapping[str, Any]) -> list[str]:
                 flagged = ", ".join(f"{s} {r['fp']}" for s, r in records.items())
                 lines += [f"*{label}*: no gold spans; false positives: {flagged}.", ""]
             continue
-        lines.append(f"#### {name} / {label} ({gold['req']} req, {gold['opt']} opt gold spans)")
+        first = next(iter(records.values()))
+        lines.append(
+            f"#### {name} / {label} ({_units(label, first['tp'] + first['fn'])}; from "
+            f"{gold['req']} req and {gold['opt']} opt gold spans)"
+        )
         lines.append("")
         rows = [[title, *(f"{records[s][key]:.3f}" for s in systems)] for key, title in SPAN_ROWS]
+        if all("precision_ci" in records[s] for s in systems):
+            rows[1:1] = [["precision 95% CI", *(_ci(records[s], "precision") for s in systems)]]
+            rows[3:3] = [["recall 95% CI", *(_ci(records[s], "recall") for s in systems)]]
+        scored = {s: records[s]["tp"] + records[s]["fp"] for s in systems}
+        rows.insert(0, ["predictions scored (TP + FP)", *(str(scored[s]) for s in systems)])
         rows.append(
             [
                 "restored (exact / scorable)",
@@ -168,7 +200,11 @@ def _siblings(section: Mapping[str, Any], headline: str | None) -> list[str]:
 
 def _summary(parts: Mapping[str, Any]) -> list[str]:
     """One row per part and label with gold spans: span P / R / F1 of every system."""
-    systems: list[str] = list(dict.fromkeys(s for part in parts.values() for s in _systems(part)))
+    systems: list[str] = [
+        s
+        for s in dict.fromkeys(s for part in parts.values() for s in _systems(part))
+        if s not in SUMMARY_LEFT_OUT
+    ]
     rows: list[list[str]] = []
     absent = "—"  # a system that does not run on the part (mtclean-siblings: seeds only)
     for name, part in parts.items():
@@ -188,9 +224,7 @@ def _summary(parts: Mapping[str, Any]) -> list[str]:
                 continue
             records = part["systems"]
             cells = [
-                "{precision:.2f} / {recall:.2f} / {f1:.2f}".format(**records[s]["labels"][label])
-                if s in records
-                else absent
+                _summary_cell(records[s]["labels"][label]) if s in records else absent
                 for s in systems
             ]
             first = next(iter(records.values()))["labels"][label]
@@ -200,9 +234,13 @@ def _summary(parts: Mapping[str, Any]) -> list[str]:
     return [
         "## Summary",
         "",
-        "Span precision / recall / F1 per part and label (in brackets: the req gold units, "
-        "boilerplate counted per line); false flags (spun/mt spans) per 1,000 words on clean "
-        "text.",
+        "Span precision / recall / F1 per part and label, with the 95% bootstrap interval "
+        "over documents of precision and recall in square brackets and the number of "
+        "predictions the precision rests on (n; precision n/a: no predictions). In round "
+        "brackets after the label: the req gold units, spans (boilerplate: lines), as in the "
+        "sections below. False flags (spun/mt spans) per 1,000 words on clean text. "
+        "`do-nothing` is left out (it predicts nothing: no precision, recall 0; its numbers "
+        "are in the sections).",
         "",
         *_table(["part", "label", *systems], rows),
     ]

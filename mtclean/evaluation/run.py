@@ -329,6 +329,11 @@ def evaluate_and_write(options: Options) -> Outcome:
             errors.append(f"{options.baseline}: {error}")
         except BaselineLoweringError as error:
             errors.append(str(error))
+    if not report["parts"]:
+        errors.append(
+            "every evaluation part was skipped, nothing was measured (the reasons and fixes "
+            "are listed above and in report.md)"
+        )
     options.out.mkdir(parents=True, exist_ok=True)
     if options.plots and not any(s["part"] == "plots" for s in report["skipped"]):
         from mtclean.evaluation.plots import write_plots

@@ -1,10 +1,11 @@
 """Scoring one system's results on one part, as the report's JSON records (pure functions).
 
 Gold parts: span scores per label (precision, recall, F1, F0.5, character overlap, restoration
-exact match), edits made and, when ``jiwer`` and ``sacrebleu`` are installed, WER and chrF of
-the input and of the cleaned text against the clean reference. Clean parts: false flags
-(spun/mt spans) per 1,000 words, spans per label and edits made on clean text. Seeds: the spun
-seed's support in its clean siblings before and after each system (:func:`sibling_section`).
+exact match; 95% bootstrap intervals of precision and recall over the documents), edits made
+and, when ``jiwer`` and ``sacrebleu`` are installed, WER and chrF of the input and of the
+cleaned text against the clean reference. Clean parts: false flags (spun/mt spans) per 1,000
+words, spans per label and edits made on clean text. Seeds: the spun seed's support in its
+clean siblings before and after each system (:func:`sibling_section`).
 """
 
 from __future__ import annotations
@@ -13,14 +14,17 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from mtclean.evaluation.intervals import bootstrap
 from mtclean.evaluation.metrics import (
+    Counts,
     LabelScores,
     Restoration,
     before_after,
-    evaluate_corpus,
+    count_document,
     false_flags,
     restoration,
     safe_ratio,
+    scores_from_counts,
 )
 from mtclean.evaluation.parts import SEED_ROLES, EvalDoc, Part
 from mtclean.evaluation.siblings import SiblingComparison, SiblingSupport, sibling_support
@@ -43,6 +47,19 @@ def label_record(scores: LabelScores) -> dict[str, Any]:
         "ignored": c.ignored,
         "restore_total": c.restore_total,
         "restore_exact": c.restore_exact,
+    }
+
+
+def interval_record(counts: Sequence[Counts]) -> dict[str, Any]:
+    """95% bootstrap intervals over the part's documents (``mtclean.evaluation.intervals``):
+    ``precision_ci`` / ``recall_ci`` as [low, high], null where undefined (no predictions, no
+    gold); ``predicted``: the predictions the precision rests on (TP + FP)."""
+    found = bootstrap([(c.tp, c.fp, c.fn) for c in counts])
+    return {
+        "precision_ci": list(found.precision) if found.precision else None,
+        "recall_ci": list(found.recall) if found.recall else None,
+        "predicted": sum(c.tp + c.fp for c in counts),
+        "ci_documents": found.documents,
     }
 
 
@@ -78,9 +95,14 @@ def score_gold_part(
     part: Part, results: Sequence[CleanResult], text_metrics: bool = True
 ) -> dict[str, Any]:
     """Per label span scores, edits and (optionally) text scores of one system on one part."""
-    gold = {doc.id: list(doc.gold) for doc in part.docs}
-    predicted = {doc.id: list(r.spans) for doc, r in zip(part.docs, results, strict=True)}
-    labels = evaluate_corpus(gold, predicted, texts={doc.id: doc.text for doc in part.docs})
+    per_doc = {
+        label: [
+            count_document(list(doc.gold), list(r.spans), label, doc.text)
+            for doc, r in zip(part.docs, results, strict=True)
+        ]
+        for label in LABELS
+    }
+    labels = {label: scores_from_counts(label, sum(c, Counts())) for label, c in per_doc.items()}
     restored = sum(
         (
             restoration(doc.text, doc.gold, r.edits, r.spans)
@@ -89,7 +111,10 @@ def score_gold_part(
         Restoration(),
     )
     record: dict[str, Any] = {
-        "labels": {label: label_record(scores) for label, scores in labels.items()},
+        "labels": {
+            label: {**label_record(scores), **interval_record(per_doc[label])}
+            for label, scores in labels.items()
+        },
         "edits": sum(len(r.edits) for r in results),
         "restoration": restored.record(),
     }
