@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""The model's cascade against model-on-everything, and the document spin score, in one run.
+"""What the model's cascade finds against model-on-everything, and the document spin score.
 
 A mixed corpus from held-out text: BBC ``tech`` articles, 90% left clean and 10% spun by the
 evaluation's news spinner (``mtclean.degrade.spinner.default_spinner``) at 20% of words (the
-spun share and density are options). For each configuration, in the same run and with the same
-worker count: throughput (KB/s, documents/s), spun span precision / recall / F1 on the spun
-documents (``mtclean.evaluation.metrics``), false flags per 1,000 words of the clean ones,
-and the share of documents the encoder read.
+spun share and density are options). For each configuration: spun span precision / recall /
+F1 on the spun documents (``mtclean.evaluation.metrics``), false flags per 1,000 words of the
+clean ones, and the share of documents the encoder read. (Throughput and memory of the same
+configurations, through the command line: ``scripts/benchmark.py``.)
 
 Then the document score (``CleanResult.score``) of the default Cleaner as a spun-vs-clean
 classifier: ROC AUC on clean tech articles against the same articles spun at 5%, 10% and 20%,
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import time
 from collections.abc import Sequence
 
 from mtclean import Cleaner, CleanerConfig
@@ -40,14 +39,8 @@ def roc_auc(negatives: Sequence[float], positives: Sequence[float]) -> float:
     return float(roc_auc_score(labels, [*negatives, *positives]))
 
 
-def run(
-    config: CleanerConfig, texts: Sequence[str], workers: int
-) -> tuple[list[CleanResult], float]:
-    cleaner = Cleaner(config)
-    list(cleaner.pipe(texts[:4], batch_size=4))  # warm caches outside the timing
-    started = time.perf_counter()
-    results = list(cleaner.pipe(texts, batch_size=16, workers=workers))
-    return results, time.perf_counter() - started
+def run(config: CleanerConfig, texts: Sequence[str], workers: int) -> list[CleanResult]:
+    return list(Cleaner(config).pipe(texts, batch_size=16, workers=workers))
 
 
 def main() -> None:
@@ -77,9 +70,8 @@ def main() -> None:
     kilobytes = sum(len(t.encode("utf-8")) for t in texts) / 1000
     print(f"Mixed corpus: {len(texts)} BBC tech articles ({kilobytes:,.0f} KB), "
           f"{len(spun_ids)} spun at {args.density:.0%}; {args.workers} worker(s)\n")  # fmt: skip
-    print("| configuration | KB/s | docs/s | encoder read | spun P | spun R | spun F1 | "
-          "clean flags / 1k words |")  # fmt: skip
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| configuration | encoder read | spun P | spun R | spun F1 | clean flags / 1k words |")
+    print("|---|---:|---:|---:|---:|---:|")
     configs = {
         "rules only (model off)": CleanerConfig(model=False),
         "cascade (default)": CleanerConfig(),
@@ -87,7 +79,7 @@ def main() -> None:
     }
     default_results: list[CleanResult] = []
     for name, config in configs.items():
-        results, seconds = run(config, texts, args.workers)
+        results = run(config, texts, args.workers)
         if name == "cascade (default)":
             default_results = results
         by_id = dict(zip(ids, results, strict=True))
@@ -99,9 +91,8 @@ def main() -> None:
             [texts[ids.index(i)] for i in clean_ids], [list(by_id[i].spans) for i in clean_ids]
         )
         read = sum(r.stats.get("model.read", 0) for r in results) / len(results)
-        print(f"| {name} | {kilobytes / seconds:,.1f} | {len(texts) / seconds:,.1f} | "
-              f"{read:.1%} | {scores.precision:.3f} | {scores.recall:.3f} | {scores.f1:.3f} | "
-              f"{flags.per_1000_words:.2f} |")  # fmt: skip
+        print(f"| {name} | {read:.1%} | {scores.precision:.3f} | {scores.recall:.3f} | "
+              f"{scores.f1:.3f} | {flags.per_1000_words:.2f} |")  # fmt: skip
     clean_scores = [r.score for i, r in zip(ids, default_results, strict=True) if i not in spun_ids]
     print(f"\nDocument score (default Cleaner), {args.auc_docs} clean tech articles: highest "
           f"{max(clean_scores):.4f}")  # fmt: skip

@@ -50,3 +50,21 @@ def test_readme_example_output(command: str, expected: str) -> None:
     )
     # (no returncode check: a pipe into head may end the writer with SIGPIPE)
     assert done.stdout.strip() == expected, done.stderr
+
+
+def test_readme_throughput_table_is_the_benchmark_json() -> None:
+    """The "Measured" throughput table is ``scripts/benchmark.py``'s, from its JSON (regenerate
+    it with ``python scripts/benchmark.py --readme`` after a run)."""
+    import importlib.util
+    import json
+
+    path = REPO / "scripts" / "benchmark.py"
+    spec = importlib.util.spec_from_file_location("mtclean_benchmark_script", path)
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench  # dataclasses look their module up
+    spec.loader.exec_module(bench)
+    result = json.loads((REPO / "benchmarks" / "throughput.json").read_text("utf-8"))
+    table = bench.readme_table(README.read_text("utf-8"))
+    assert table is not None, f"README.md has no line {bench.README_MARK!r}"
+    assert table == bench.markdown(result), "run: python scripts/benchmark.py --readme"
