@@ -113,6 +113,7 @@ class ModelDetector:
         threshold: float | None = None,
         known_gains: Sequence[list[float] | None] | None = None,
     ) -> list[tuple[list[Span], float]]:
+        from mtclean.model.spans import MIN_CONDITION_WORDS as MIN_WORDS
         from mtclean.model.spans import calibrated_degraded, degraded_rate, merge_calibrated
 
         out: list[tuple[list[Span], float]] = []
@@ -129,7 +130,7 @@ class ModelDetector:
                 if gains is None and (self.policy.needs_gains or self.decider is not None):
                     gains = self.screen.word_gains(text)
                 scores = self.policy.condition(calibrated, rate, gains)
-                if self.decider is not None and gains is not None:
+                if self.decider is not None and gains is not None and len(words) >= MIN_WORDS:
                     scores = self._decided(text, words, probs, calibrated, gains, scores)
             cut = self.policy.threshold if threshold is None else threshold
             out.append((merge_calibrated(text, words, probs, scores, cut, self.name), rate))
@@ -145,8 +146,10 @@ class ModelDetector:
         conditioned: npt.NDArray[np.float64],
     ) -> npt.NDArray[np.float64]:
         """Scores on the policy's scale: the decider's probability for the words the encoder
-        leans ``spun`` on, moved so that the decider's threshold lands on the policy's
-        (``mtclean.model.decider``); the policy's conditioned probability for the others."""
+        leans ``spun`` on (documents of at least ``MIN_CONDITION_WORDS`` words: the decider
+        reads document-level evidence, noise in a sentence or two), moved so that the
+        decider's threshold lands on the policy's (``mtclean.model.decider``); the policy's
+        conditioned probability for the others."""
         import numpy as np
 
         from mtclean.model.decider import features
