@@ -158,6 +158,9 @@ class _Run:
                 if isinstance(item, InputProblem):
                     self.problem(item)
                     continue
+                if self.cleaner.too_large(item.document):
+                    self.problem(_too_large(item, self.cleaner.config.max_document_chars))
+                    continue
                 if item.warnings:
                     self.warn(item)
                 pending.append(item)
@@ -169,6 +172,22 @@ class _Run:
             self.summary.add(result)
             self.bar.update(1)
             yield item, result
+
+
+def _too_large(item: InputDocument, limit: int | None) -> InputProblem:
+    """The reject of a document over the size limit; ``raw`` holds the whole record (or the
+    text of a text file), so nothing is lost."""
+    where = item.source.name if item.line is None else f"{item.source.name}:{item.line}"
+    text = item.document.text
+    raw = text if item.record is None else json.dumps(item.record, ensure_ascii=False)
+    return InputProblem(
+        item.source,
+        where,
+        "too_large",
+        f"document of {len(text):,} characters is over the limit of {limit:,}; "
+        "raise it with --max-document-chars (0: no limit)",
+        raw=raw,
+    )
 
 
 def _all_items(

@@ -21,6 +21,19 @@ if TYPE_CHECKING:
     from mtclean.normalize.siblings import Siblings
 
 
+class DocumentTooLarge(ValueError):
+    """A document longer than ``CleanerConfig.max_document_chars``."""
+
+    def __init__(self, length: int, limit: int) -> None:
+        super().__init__(
+            f"document of {length:,} characters is over the limit of {limit:,} "
+            "(raise it with CleanerConfig(max_document_chars=...) or --max-document-chars; "
+            "None, or 0 on the command line: no limit)"
+        )
+        self.length = length
+        self.limit = limit
+
+
 def as_document(item: str | Document) -> Document:
     if isinstance(item, Document):
         return item
@@ -92,7 +105,9 @@ class Cleaner:
             )
 
     def _detections(self, docs: Sequence[Document]) -> list[list[tuple[str, Detection]]]:
-        """Every detector over a batch: ``detect_batch`` where a detector has one."""
+        """Every detector over a batch: ``detect_batch`` where a detector has one. Raises
+        :class:`DocumentTooLarge` first if a document is over the size limit."""
+        self._checked(docs)
         per_doc: list[list[tuple[str, Detection]]] = [[] for _ in docs]
         for detector in self.detectors:
             batch = getattr(detector, "detect_batch", None)
@@ -148,6 +163,17 @@ class Cleaner:
         for key, value in counts.items():
             stats[f"{normalizer.name}.{key}"] = value
         return spans
+
+    def too_large(self, doc: Document) -> bool:
+        """Whether ``doc`` is longer than ``config.max_document_chars``."""
+        limit = self.config.max_document_chars
+        return limit is not None and len(doc.text) > limit
+
+    def _checked(self, docs: Sequence[Document]) -> None:
+        for doc in docs:
+            if self.too_large(doc):
+                assert self.config.max_document_chars is not None
+                raise DocumentTooLarge(len(doc.text), self.config.max_document_chars)
 
     def _result(self, doc: Document, detections: list[tuple[str, Detection]]) -> CleanResult:
         stats: dict[str, int] = {}

@@ -8,6 +8,7 @@ shared machine).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -176,3 +177,46 @@ def test_unquoted_speech_finds_the_sentence_starts_once(tokens: list[str]) -> No
     line = " ".join(tokens)
     found = [(s.start, s.end) for s in punctuation._unquoted_in_line(line, 0)]
     assert found == [(s.start, s.end) for s in _unquoted_by_rescan(line)]
+
+
+# --- the per-document size limit ---------------------------------------------------------------
+
+
+def test_a_document_over_the_limit_is_refused_by_the_api() -> None:
+    import pytest
+
+    from mtclean import Cleaner, CleanerConfig
+    from mtclean.cleaner import DocumentTooLarge
+
+    cleaner = Cleaner(CleanerConfig(model=False, max_document_chars=20))
+    assert cleaner.clean("Talks resumed.").text == "Talks resumed."
+    with pytest.raises(DocumentTooLarge, match="over the limit of 20"):
+        cleaner.clean("Talks resumed in Geneva on Monday.")
+    assert CleanerConfig().max_document_chars == 10_000_000
+    with pytest.raises(ValueError, match="max_document_chars"):
+        CleanerConfig(max_document_chars=0)
+
+
+def test_a_document_over_the_limit_is_a_counted_reject(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from mtclean.cli import app
+
+    source = tmp_path / "in.jsonl"
+    records = [{"id": "a", "text": "Talks resumed."}, {"id": "b", "text": "x " * 40}]
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    out, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
+    args = ["clean", str(source), "-o", str(out), "--rejects", str(rejects), "--no-model", "-q"]
+    result = CliRunner().invoke(app, [*args, "--max-document-chars", "50"])
+    assert result.exit_code == 1
+    written = [json.loads(line)["id"] for line in out.read_text("utf-8").splitlines()]
+    rejected = [json.loads(line) for line in rejects.read_text("utf-8").splitlines()]
+    assert written == ["a"]
+    assert [r["reason"] for r in rejected] == ["too_large"]
+    assert json.loads(rejected[0]["raw"]) == records[1]  # nothing lost
+    assert "--max-document-chars" in rejected[0]["message"]
+    result = CliRunner().invoke(app, [*args, "--max-document-chars", "0"])  # no limit
+    assert result.exit_code == 0
+    assert len(out.read_text("utf-8").splitlines()) == 2
