@@ -5,7 +5,8 @@ candidate in priority order, whether it overlaps any span chosen so far. A list 
 quadratic in the number of spans (a document of 100 KB of "the " holds 25,000 spans).
 :class:`DisjointIntervals` answers it with one predecessor query on a bitmap of the chosen
 starts (bytes searched by ``bytearray.rfind`` at C speed, in levels of 256 positions, so a query
-reads at most 256 bytes per level: O(log n) levels), and :func:`max_cover` gives, for words in
+reads at most 256 bytes per level: O(log n) levels; a short candidate is looked up in a bytemap
+of the covered positions instead), and :func:`max_cover` gives, for words in
 text order, the best score among the spans covering each one in one sorted sweep.
 """
 
@@ -15,6 +16,7 @@ import heapq
 from collections.abc import Iterable, Iterator, Sequence
 
 _LEVEL = 256  # positions summarised by one byte of the level above
+_SHORT = 64  # candidates up to this long are checked against the covered bytes directly
 
 
 class _PositionSet:
@@ -63,8 +65,16 @@ class DisjointIntervals:
     def __init__(self, size: int) -> None:
         self._starts = _PositionSet(size + 1)
         self._ends: dict[int, int] = {}
+        # the same set as bytes, for short candidates: the positions the chosen non-empty
+        # intervals cover, and the chosen insertions (one ``find`` at C speed instead)
+        self._covered = bytearray(size + 1)
+        self._inserted = bytearray(size + 1)
 
     def overlaps(self, start: int, end: int) -> bool:
+        if end - start <= _SHORT:
+            if start == end:  # an insertion: inside or at the start of a chosen interval
+                return bool(self._covered[start] or self._inserted[start])
+            return self._covered.find(1, start, end) >= 0 or self._inserted.find(1, start, end) >= 0
         last = self._starts.last_below(max(end, start + 1))
         if last < 0:
             return False
@@ -75,6 +85,10 @@ class DisjointIntervals:
     def add(self, start: int, end: int) -> None:
         self._starts.add(start)
         self._ends[start] = end
+        if start == end:
+            self._inserted[start] = 1
+        else:  # chosen intervals are disjoint: marking them all is linear in the size
+            self._covered[start:end] = b"\x01" * (end - start)
 
     def add_if_free(self, start: int, end: int) -> bool:
         """Choose ``[start, end)`` unless it overlaps a chosen interval; whether it was."""
@@ -101,19 +115,3 @@ def max_cover(
         while heap and heap[0][1] <= start:  # ended before this point: before every later one
             heapq.heappop(heap)
         yield -heap[0][0] if heap else 0.0
-
-
-def contained_in_any(
-    points: Iterable[tuple[int, int]], intervals: Sequence[tuple[int, int]]
-) -> Iterator[bool]:
-    """For each ``(start, end)`` of ``points`` (in order of ``start``), whether one interval
-    of ``intervals`` contains it whole: the farthest end among the intervals starting at or
-    before ``start`` reaches ``end``."""
-    ordered = sorted(intervals)
-    cursor = 0
-    reach = -1
-    for start, end in points:
-        while cursor < len(ordered) and ordered[cursor][0] <= start:
-            reach = max(reach, ordered[cursor][1])
-            cursor += 1
-        yield reach >= end

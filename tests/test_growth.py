@@ -36,14 +36,15 @@ def test_position_set_predecessor(size: int, members: list[int], data: st.DataOb
 
 
 intervals = st.lists(
-    st.tuples(st.integers(0, 60), st.sampled_from([0, 0, 1, 2, 3, 7, 20])), max_size=60
+    st.tuples(st.integers(0, 300), st.sampled_from([0, 0, 1, 2, 3, 7, 20, 64, 65, 150])),
+    max_size=80,
 )
 
 
 @SETTINGS
 @given(intervals)
 def test_disjoint_intervals_follow_the_resolver_rule(drawn: list[tuple[int, int]]) -> None:
-    taken = DisjointIntervals(80)
+    taken = DisjointIntervals(500)  # short candidates: bytes; long ones: the predecessor
     chosen: list[tuple[int, int]] = []
     for start, length in drawn:
         end = start + length
