@@ -638,6 +638,10 @@ class BoilerplateDetector:
     """Finds scraper boilerplate lines and glued documents in plain text (see module docs)."""
 
     name: ClassVar[str] = SOURCE
+    # segments the document: the cleaner applies its removals before the word-level detectors
+    # read the text (so they read what the cleaned output holds; cleaning stays idempotent)
+    segments: ClassVar[bool] = True
+    reruns: ClassVar[bool] = True  # cheap: reads the repaired text again (Cleaner._settled)
 
     def __init__(
         self,

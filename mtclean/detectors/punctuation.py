@@ -258,6 +258,7 @@ class PunctuationDetector:
     """Rules for sentence-level MT damage; label ``mt``; see :data:`RULES`."""
 
     name: ClassVar[str] = SOURCE
+    reruns: ClassVar[bool] = True  # cheap: reads the repaired text again (Cleaner._settled)
 
     def detect(self, doc: Document) -> Detection:
         spans = find_spans(doc.text)
