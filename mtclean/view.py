@@ -40,6 +40,7 @@ class TextView:
         self.edits = tuple(check_edits(original, edits))
         self.text = apply_edits(original, self.edits) if self.edits else original
         self._forward = OffsetMap(self.edits)
+        self._edit_starts = [e.start for e in self.edits]
         pieces: list[_Piece] = []
         cursor = view = 0
         for edit in self.edits:
@@ -125,12 +126,12 @@ def compose(view: TextView, later: Sequence[Edit]) -> tuple[tuple[Edit, ...], li
             i = bisect.bisect_right(view._starts, edit.start) - 1
             if i >= 0 and view._starts[i] < edit.start < view._ends[i] and view._pieces[i].changed:
                 start, end = view._pieces[i].o_start, view._pieces[i].o_end
-        if groups and start < groups[-1][1]:
+        if groups and _joined(view, groups[-1][0], groups[-1][1], start, end):
             first, last, members = groups[-1]
             groups[-1] = (first, max(last, end), [*members, edit])
         else:
             groups.append((start, end, [edit]))
-    edit_starts = [e.start for e in view.edits]
+    edit_starts = view._edit_starts
     absorbed: set[int] = set()
     new: list[Edit] = []
     for start, end, members in groups:
@@ -156,3 +157,17 @@ def compose(view: TextView, later: Sequence[Edit]) -> tuple[tuple[Edit, ...], li
         new.append(Edit(start, end, replacement, head.source, score, head.label, reasons))
     kept = [e for k, e in enumerate(view.edits) if k not in absorbed]
     return tuple(sorted([*kept, *new], key=lambda e: (e.start, e.end))), new
+
+
+def _joined(view: TextView, a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    """Whether two later edits' stretches of the original (the second starting at or after
+    the first) must become one edit: they overlap, or they touch at a point where an
+    insertion (earlier or one of them) sits, which both would otherwise claim."""
+    if b_start < a_end:
+        return True
+    if b_start > a_end:
+        return False
+    if a_start == a_end or b_start == b_end:
+        return True
+    k = bisect.bisect_left(view._edit_starts, b_start)
+    return k < len(view.edits) and view.edits[k].start == view.edits[k].end == b_start
