@@ -129,11 +129,21 @@ def capital_mid_sentence(text: str) -> Iterator[Span]:
 
 
 def doubled_word(text: str) -> Iterator[Span]:
-    """An article or preposition twice in a row: "the the talks" -> "the talks"."""
+    """An article or preposition twice (or more) in a row: "the the talks" -> "the talks";
+    a run ("the the the") is one repair, so the repaired text holds no doubled word."""
+    run_end = 0
     for m in _DOUBLED_RE.finditer(text):
-        if m.group(1).lower() == m.group(2):
-            end = m.end() + 1 + len(m.group(2))
-            yield _span(m.start(), end, 0.85, "doubled_word", m.group(1))
+        if m.start() < run_end or m.group(1).lower() != m.group(2):
+            continue
+        again = _AGAIN.setdefault(m.group(2), re.compile(rf" {m.group(2)}\b(?!-)"))
+        end = m.end() + 1 + len(m.group(2))
+        while (more := again.match(text, end)) is not None:
+            end = more.end()
+        run_end = end
+        yield _span(m.start(), end, 0.85, "doubled_word", m.group(1))
+
+
+_AGAIN: dict[str, re.Pattern[str]] = {}  # " the" after a doubled "the", per word
 
 
 def word_clash(text: str) -> Iterator[Span]:
