@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
 from collections.abc import Iterable, Iterator, Sequence
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from mtclean.config import CleanerConfig
 from mtclean.detectors import Detector, build_detectors
 from mtclean.edits import apply_edits
+from mtclean.quotes import QuotedSpeech
 from mtclean.records import CleanResult, Detection, Document, Edit, Span
 from mtclean.resolve import resolve_edits
 from mtclean.scoring import degradation_score
@@ -18,6 +20,7 @@ from mtclean.view import TextView, compose
 
 logger = logging.getLogger(__name__)
 
+QUOTED = "inside quotation marks: flag only"
 MAX_ROUNDS = 4  # passes of the rules over their own repairs (see Cleaner._settled)
 
 if TYPE_CHECKING:
@@ -198,7 +201,29 @@ class Cleaner:
                     for s in det.spans
                     if s.score >= self.config.report_threshold and view.to_view(s) is None
                 )
-        return sorted(out, key=lambda s: (s.start, s.end, s.source))
+        return sorted(self._quotes_held(doc.text, out), key=lambda s: (s.start, s.end, s.source))
+
+    def _quotes_held(self, text: str, spans: list[Span]) -> list[Span]:
+        """Spun and mt repairs inside quotation marks kept as flags unless their edit score
+        reaches ``config.quoted_edit_threshold`` (see :mod:`mtclean.quotes`)."""
+        threshold = max(self.config.quoted_edit_threshold, self.config.edit_threshold)
+        at_risk = [
+            i
+            for i, s in enumerate(spans)
+            if s.label != "boilerplate"
+            and s.replacement is not None
+            and self.config.edit_threshold <= s.edit_score < threshold
+        ]
+        if not at_risk:
+            return spans
+        quotes = QuotedSpeech(text)
+        out = list(spans)
+        for i in at_risk:
+            span = spans[i]
+            if quotes.overlaps(span.start, span.end):
+                reason = f"{span.reason}; {QUOTED}" if span.reason else QUOTED
+                out[i] = dataclasses.replace(span, replacement=None, reason=reason)
+        return out
 
     @staticmethod
     def _load_normalizer() -> Normalizer:
