@@ -51,6 +51,17 @@ class Analysis:
     segmenters: frozenset[str]
 
 
+def _inside_any(span: Span, edits: Sequence[Edit], starts: Sequence[int]) -> bool:
+    """Whether ``span`` is a repair lying wholly inside one of ``edits`` (sorted, disjoint;
+    ``starts``: their starts)."""
+    if span.replacement is None or span.label == "boilerplate" or not edits:
+        return False
+    import bisect
+
+    k = bisect.bisect_right(starts, span.start) - 1
+    return k >= 0 and span.end <= edits[k].end and edits[k].label == span.label
+
+
 def _run(detector: Detector, docs: Sequence[Document]) -> list[Detection]:
     batch = getattr(detector, "detect_batch", None)
     return list(batch(docs)) if callable(batch) else [detector.detect(d) for d in docs]
@@ -287,8 +298,7 @@ class Cleaner:
             metadata.update(det.metadata)
             for key, value in det.stats.items():
                 stats[f"{name}.{key}"] = stats.get(f"{name}.{key}", 0) + value
-        edits, later = self._settled(doc, edits, hold, stats)
-        spans = sorted([*spans, *later], key=lambda s: (s.start, s.end, s.source))
+        edits, spans = self._settled(doc, edits, spans, hold, stats)
         stats["spans"] = len(spans)
         stats["edits"] = len(edits)
         return CleanResult(
@@ -302,17 +312,21 @@ class Cleaner:
         )
 
     def _settled(
-        self, doc: Document, edits: tuple[Edit, ...], hold: bool, stats: dict[str, int]
+        self,
+        doc: Document,
+        edits: tuple[Edit, ...],
+        spans: list[Span],
+        hold: bool,
+        stats: dict[str, int],
     ) -> tuple[tuple[Edit, ...], list[Span]]:
-        """The edits, with what the detectors that run again (``reruns = True``: the rules;
-        not the model) still repair in the text they give, until nothing is left (at most
-        :data:`MAX_ROUNDS` passes): so cleaning the result again changes nothing. A repair
-        that makes another one possible ("focused . on" -> "focused. on") and a line that
-        reads as boilerplate once its neighbours are gone are taken in the same run. The
-        later repairs are merged with the earlier edits they touch (:func:`compose`) and
-        reported as spans too."""
+        """The edits and spans, with what the detectors that run again (``reruns = True``: the
+        rules; not the model) still repair in the text they give, until nothing is left (at
+        most :data:`MAX_ROUNDS` passes): so cleaning the result again changes nothing. A
+        repair that makes another one possible ("focused . on" -> "focused. on") and a line
+        that reads as boilerplate once its neighbours are gone are taken in the same run. A
+        later repair is merged with the earlier edits it touches (:func:`compose`) and
+        reported as one span, in place of the spans of the repairs it holds."""
         rerun = [d for d in self.detectors if getattr(d, "reruns", False)]
-        later_spans: list[Span] = []
         for _ in range(MAX_ROUNDS):
             if not edits or not rerun:
                 break
@@ -327,13 +341,15 @@ class Cleaner:
             if not later:
                 break
             edits, new = compose(view, later)
-            later_spans.extend(
+            starts = [e.start for e in new]
+            spans = [s for s in spans if not _inside_any(s, new, starts)]
+            spans.extend(
                 Span(e.start, e.end, e.label, max(0.0, min(1.0, e.score)), e.source,
                      e.replacement, f"{e.reason} (a later pass)".lstrip())
                 for e in new
             )  # fmt: skip
             stats["rounds"] = stats.get("rounds", 1) + 1
-        return edits, later_spans
+        return edits, sorted(spans, key=lambda s: (s.start, s.end, s.source))
 
     def detect(self, text: str | Document) -> list[Span]:
         """Spans scoring at least ``config.report_threshold``, sorted by position, with the

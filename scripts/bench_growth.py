@@ -25,8 +25,10 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import platform
 import resource
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -38,7 +40,7 @@ from mtclean import Cleaner, CleanerConfig
 from mtclean.corpora import read_jsonl
 from mtclean.paths import REPO, default_data_dir
 
-SIZES = (1_000, 10_000, 100_000, 300_000, 1_000_000, 3_000_000, 10_000_000)
+SIZES = (1_000, 10_000, 30_000, 100_000, 300_000, 1_000_000, 3_000_000, 10_000_000)
 FIT_FROM = 100_000
 
 BOILERPLATE_LINES = (
@@ -116,7 +118,7 @@ def shapes(texts: list[str]) -> dict[str, Callable[[int], str]]:
     }
 
 
-def time_clean(cleaner: Cleaner, text: str) -> tuple[float, int, int]:
+def time_clean(cleaner: Cleaner, text: str, once_from: int) -> tuple[float, int, int]:
     """Seconds per clean (the mean of repeats up to 0.2 s), spans and edits of one clean."""
     runs = 0
     start = time.perf_counter()
@@ -124,13 +126,13 @@ def time_clean(cleaner: Cleaner, text: str) -> tuple[float, int, int]:
         result = cleaner.clean(text)
         runs += 1
         elapsed = time.perf_counter() - start
-        if elapsed >= 0.2 or len(text) >= FIT_FROM:
+        if elapsed >= 0.2 or len(text) >= once_from:
             return elapsed / runs, len(result.spans), len(result.edits)
 
 
-def slope(points: list[tuple[int, float]]) -> float | None:
-    """Least-squares slope of log(seconds) over log(size)."""
-    usable = [(math.log(n), math.log(t)) for n, t in points if n >= FIT_FROM and t > 0]
+def slope(points: list[tuple[int, float]], fit_from: int = FIT_FROM) -> float | None:
+    """Least-squares slope of log(seconds) over log(size), sizes from ``fit_from`` up."""
+    usable = [(math.log(n), math.log(t)) for n, t in points if n >= fit_from and t > 0]
     if len(usable) < 2:
         return None
     mx = sum(x for x, _ in usable) / len(usable)
@@ -145,11 +147,18 @@ def main() -> None:
     parser.add_argument("--shapes", nargs="*", help="only these shapes (default: all)")
     parser.add_argument("--model", action="store_true", help="the default Cleaner, model on")
     parser.add_argument("--out", type=Path, help="write the results as JSON")
+    parser.add_argument(
+        "--fit-from", type=int, default=FIT_FROM, help="smallest size in the fit (chars)"
+    )
     args = parser.parse_args()
     texts, what = articles()
     makers = shapes(texts)
     chosen = args.shapes or list(makers)
-    cleaner = Cleaner(CleanerConfig(model=args.model, max_document_chars=None))
+    try:
+        config = CleanerConfig(model=args.model, max_document_chars=None)
+    except TypeError:  # a version without the size limit (to measure the code before it)
+        config = CleanerConfig(model=args.model)
+    cleaner = Cleaner(config)
     cleaner.clean("Warm up: the resources load once. NATO. allies met.")
     sizes = [n for n in SIZES if n <= args.max_size]
     results: dict[str, dict[str, Any]] = {}
@@ -158,7 +167,7 @@ def main() -> None:
         rows: list[dict[str, float | int]] = []
         for size in sizes:
             text = makers[name](size)
-            seconds, spans, edits = time_clean(cleaner, text)
+            seconds, spans, edits = time_clean(cleaner, text, args.fit_from)
             per_mb = seconds / (len(text) / 1e6)
             row = {"chars": len(text), "seconds": round(seconds, 4), "s_per_mb": round(per_mb, 3)}
             rows.append({**row, "spans": spans, "edits": edits})
@@ -167,27 +176,48 @@ def main() -> None:
                 file=sys.stderr,
                 flush=True,
             )
-        exponent = slope([(int(r["chars"]), float(r["seconds"])) for r in rows])
-        worst = max(float(r["s_per_mb"]) for r in rows if int(r["chars"]) >= FIT_FROM)
-        results[name] = {"exponent": exponent, "max_s_per_mb_from_100kb": worst, "rows": rows}
-    print("| shape | " + " | ".join(_size(n) for n in sizes) + " | exponent | max s/MB |")
-    print("|---|" + "---:|" * (len(sizes) + 2))
-    for name, result in results.items():
-        cells = [f"{r['seconds']:.3f}" for r in result["rows"]]
-        tail = f" | {result['exponent']} | {result['max_s_per_mb_from_100kb']} |"
-        print(f"| `{name}` | " + " | ".join(cells) + tail)
+        exponent = slope([(int(r["chars"]), float(r["seconds"])) for r in rows], args.fit_from)
+        worst = max(float(r["s_per_mb"]) for r in rows if int(r["chars"]) >= args.fit_from)
+        results[name] = {"exponent": exponent, "max_s_per_mb": worst, "rows": rows}
+    report = {
+        "command": "python scripts/bench_growth.py " + " ".join(sys.argv[1:]),
+        "texts": what,
+        "model": args.model,
+        "python": platform.python_version(),
+        "commit": _commit(),
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "fit_from_chars": args.fit_from,
+        "shapes": results,
+    }
+    print(table(report))
     if args.out:
-        report = {
-            "command": "python scripts/bench_growth.py " + " ".join(sys.argv[1:]),
-            "texts": what,
-            "model": args.model,
-            "python": platform.python_version(),
-            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            "fit_from_chars": FIT_FROM,
-            "shapes": results,
-        }
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(report, indent=1) + "\n", "utf-8")
+
+
+def table(report: dict[str, Any]) -> str:
+    """The Markdown table of a report: seconds per size, the exponent, the worst s/MB."""
+    shapes = report["shapes"]
+    sizes = [int(r["chars"]) for r in next(iter(shapes.values()))["rows"]]
+    lines = [
+        "| shape | " + " | ".join(_size(n) for n in sizes) + " | exponent | max s/MB |",
+        "|---|" + "---:|" * (len(sizes) + 2),
+    ]
+    for name, result in shapes.items():
+        cells = [f"{r['seconds']:.3f}" for r in result["rows"]]
+        tail = f" | {result['exponent']} | {result['max_s_per_mb']} |"
+        lines.append(f"| `{name}` | " + " | ".join(cells) + tail)
+    return "\n".join(lines)
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+        ).stdout.strip()
+    except OSError:
+        return ""
 
 
 def _size(n: int) -> str:
