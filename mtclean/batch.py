@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from mtclean.cleaner import Cleaner
-from mtclean.reading import NON_FINITE, InputDocument, InputProblem, Source, read_source
+from mtclean.reading import (
+    MTCLEAN_FIELD_REPLACED,
+    NON_FINITE,
+    InputDocument,
+    InputProblem,
+    Source,
+    read_source,
+)
 from mtclean.records import CleanResult, Document
 from mtclean.serialize import detect_record, dolma_record, json_line, mtclean_field, span_record
 from mtclean.writing import STDOUT, OutputWriteError, Sink, atomic_writer, open_output, sidecar_path
@@ -38,6 +45,8 @@ class ExitCode(enum.IntEnum):
 
 WARNINGS = {
     NON_FINITE: "NaN or Infinity (not valid JSON) in the input record; written as null",
+    MTCLEAN_FIELD_REPLACED: "the input record already has a 'mtclean' field; clean writes "
+    "its own in its place (rename the field first to keep it)",
 }
 
 
@@ -135,6 +144,7 @@ class _Run:
                         "reason": item.reason,
                         "message": item.message,
                         "raw": item.raw,
+                        **({"raw_encoding": item.raw_encoding} if item.raw_encoding else {}),
                     }
                 )
             )
