@@ -151,6 +151,7 @@ def main() -> None:
         "--fit-from", type=int, default=FIT_FROM, help="smallest size in the fit (chars)"
     )
     args = parser.parse_args()
+    commit = _commit()  # the code that is timed (read before it runs)
     texts, what = articles()
     makers = shapes(texts)
     chosen = args.shapes or list(makers)
@@ -184,7 +185,7 @@ def main() -> None:
         "texts": what,
         "model": args.model,
         "python": platform.python_version(),
-        "commit": _commit(),
+        "commit": commit,
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "fit_from_chars": args.fit_from,

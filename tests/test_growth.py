@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -221,3 +222,36 @@ def test_a_document_over_the_limit_is_a_counted_reject(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, [*args, "--max-document-chars", "0"])  # no limit
     assert result.exit_code == 0
     assert len(out.read_text("utf-8").splitlines()) == 2
+
+
+# --- the README's growth tables are the benchmark's ----------------------------------------------
+
+
+def _bench_table() -> object:
+    import importlib.util
+
+    from support import REPO
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_growth", REPO / "scripts" / "bench_growth.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.table
+
+
+@pytest.mark.parametrize(
+    "name", ["growth.json", "growth_model.json", "growth_before.json", "growth_before_small.json"]
+)
+def test_readme_growth_tables_come_from_the_benchmark(name: str) -> None:
+    import json
+
+    from support import REPO
+
+    path = REPO / "benchmarks" / name
+    if not path.is_file():
+        pytest.skip(f"{path} not written (scripts/bench_growth.py --out {path})")
+    table = _bench_table()
+    rendered = table(json.loads(path.read_text("utf-8")))  # type: ignore[operator]
+    assert rendered in (REPO / "README.md").read_text("utf-8")

@@ -8,7 +8,6 @@ documents, built by the degradation generators; plus the cases that failed befor
 from __future__ import annotations
 
 import json
-import random
 from functools import lru_cache
 
 import pytest
@@ -17,8 +16,7 @@ from hypothesis import strategies as st
 from support import REPO, SEEDS, read_seed
 
 from mtclean import Cleaner, CleanerConfig, Edit, apply_edits
-from mtclean.degrade import glue_documents, inject_boilerplate, spin
-from mtclean.degrade.punctuation import punctuate
+from mtclean.degrade.mixes import degraded_mix as mix
 from mtclean.view import TextView, compose
 
 BOILERPLATE_LINES = (
@@ -58,28 +56,7 @@ def paragraphs() -> tuple[str, ...]:
 
 
 def degraded_mix(seed: int) -> str:
-    """Article text with some of: spin, MT damage, boilerplate lines, a glued document and a
-    phrase glued to the end (chosen by ``seed``)."""
-    rng = random.Random(seed)
-    pool = paragraphs()
-    first = rng.randrange(len(pool))
-    text = "\n\n".join(pool[(first + k) % len(pool)] for k in range(rng.randint(1, 5)))
-    doc = (
-        spin(text, rng.randrange(10**6), density=rng.uniform(0, 0.4))
-        if rng.random() < 0.5
-        else text
-    )
-    if rng.random() < 0.5:
-        doc = punctuate(doc, rng.randrange(10**6), rate=rng.uniform(0, 0.05))
-    if rng.random() < 0.5:
-        doc = inject_boilerplate(doc, BOILERPLATE_LINES, rng.randrange(10**6), n=rng.randint(1, 3))
-    out = doc if isinstance(doc, str) else doc.text
-    if rng.random() < 0.3:
-        other = pool[rng.randrange(len(pool))]
-        out = glue_documents(out, other, BOILERPLATE_LINES, rng.randrange(10**6)).text
-    if rng.random() < 0.3:
-        out = out.rstrip("\n") + rng.choice(["Source link", "Leave a Reply", "Source link\n"])
-    return out
+    return mix(paragraphs(), BOILERPLATE_LINES, seed)
 
 
 @lru_cache(maxsize=1)
