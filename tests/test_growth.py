@@ -255,3 +255,17 @@ def test_readme_growth_tables_come_from_the_benchmark(name: str) -> None:
     table = _bench_table()
     rendered = table(json.loads(path.read_text("utf-8")))  # type: ignore[operator]
     assert rendered in (REPO / "README.md").read_text("utf-8")
+
+
+@pytest.mark.parametrize("name", ["idempotence.json", "idempotence_model.json"])
+def test_readme_idempotence_counts_come_from_the_script(name: str) -> None:
+    import json
+
+    from support import REPO
+
+    path = REPO / "benchmarks" / name
+    if not path.is_file():
+        pytest.skip(f"{path} not written (scripts/check_idempotence.py --out {path})")
+    report = json.loads(path.read_text("utf-8"))
+    counted = f"{report['changed_on_a_second_clean']:,} of {report['documents']:,} mixes"
+    assert counted in " ".join((REPO / "README.md").read_text("utf-8").split())
