@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from mtclean.cleaner import Cleaner
-from mtclean.reading import NON_FINITE, InputDocument, InputProblem, Source, read_source
+from mtclean.reading import (
+    MTCLEAN_FIELD_REPLACED,
+    NON_FINITE,
+    InputDocument,
+    InputProblem,
+    Source,
+    read_source,
+)
 from mtclean.records import CleanResult, Document
 from mtclean.serialize import detect_record, dolma_record, json_line, mtclean_field
 from mtclean.writing import STDOUT, OutputWriteError, Sink, atomic_writer, open_output, sidecar_path
@@ -41,6 +48,8 @@ class ExitCode(enum.IntEnum):
 
 WARNINGS = {
     NON_FINITE: "NaN or Infinity (not valid JSON) in the input record; written as null",
+    MTCLEAN_FIELD_REPLACED: "the input record already has a 'mtclean' field; clean writes "
+    "its own in its place (rename the field first to keep it)",
 }
 
 
@@ -166,6 +175,7 @@ class _Run:
                         "reason": item.reason,
                         "message": item.message,
                         "raw": item.raw,
+                        **({"raw_encoding": item.raw_encoding} if item.raw_encoding else {}),
                     }
                 )
             )
@@ -189,6 +199,9 @@ class _Run:
                 if isinstance(item, InputProblem):
                     self.problem(item)
                     continue
+                if self.cleaner.too_large(item.document):
+                    self.problem(_too_large(item, self.cleaner.config.max_document_chars))
+                    continue
                 if item.warnings:
                     self.warn(item)
                 pending.append(item)
@@ -200,6 +213,22 @@ class _Run:
             self.summary.add(result)
             self.bar.update(1)
             yield item, result
+
+
+def _too_large(item: InputDocument, limit: int | None) -> InputProblem:
+    """The reject of a document over the size limit; ``raw`` holds the whole record (or the
+    text of a text file), so nothing is lost."""
+    where = item.source.name if item.line is None else f"{item.source.name}:{item.line}"
+    text = item.document.text
+    raw = text if item.record is None else json.dumps(item.record, ensure_ascii=False)
+    return InputProblem(
+        item.source,
+        where,
+        "too_large",
+        f"document of {len(text):,} characters is over the limit of {limit:,}; "
+        "raise it with --max-document-chars (0: no limit)",
+        raw=raw,
+    )
 
 
 def _all_items(

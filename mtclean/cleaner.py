@@ -2,23 +2,69 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from mtclean.config import CleanerConfig
 from mtclean.detectors import Detector, build_detectors
 from mtclean.edits import apply_edits
+from mtclean.quotes import QuotedSpeech
 from mtclean.records import CleanResult, Detection, Document, Edit, Span
 from mtclean.resolve import resolve_edits
 from mtclean.scoring import degradation_score
+from mtclean.view import TextView, compose
 
 logger = logging.getLogger(__name__)
+
+QUOTED = "inside quotation marks: flag only"
+MAX_ROUNDS = 4  # passes of the rules over their own repairs (see Cleaner._settled)
 
 if TYPE_CHECKING:
     from mtclean.normalize.normalizer import Normalizer
     from mtclean.normalize.siblings import Siblings
+
+
+class DocumentTooLarge(ValueError):
+    """A document longer than ``CleanerConfig.max_document_chars``."""
+
+    def __init__(self, length: int, limit: int) -> None:
+        super().__init__(
+            f"document of {length:,} characters is over the limit of {limit:,} "
+            "(raise it with CleanerConfig(max_document_chars=...) or --max-document-chars; "
+            "None, or 0 on the command line: no limit)"
+        )
+        self.length = length
+        self.limit = limit
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """One document's detections: the segmenters' in offsets into the document, the others'
+    in offsets into ``view`` (the document with the segmenters' removals applied)."""
+
+    view: TextView
+    detections: list[tuple[str, Detection]]
+    segmenters: frozenset[str]
+
+
+def _inside_any(span: Span, edits: Sequence[Edit], starts: Sequence[int]) -> bool:
+    """Whether ``span`` is a repair lying wholly inside one of ``edits`` (sorted, disjoint;
+    ``starts``: their starts)."""
+    if span.replacement is None or span.label == "boilerplate" or not edits:
+        return False
+    import bisect
+
+    k = bisect.bisect_right(starts, span.start) - 1
+    return k >= 0 and span.end <= edits[k].end and edits[k].label == span.label
+
+
+def _run(detector: Detector, docs: Sequence[Document]) -> list[Detection]:
+    batch = getattr(detector, "detect_batch", None)
+    return list(batch(docs)) if callable(batch) else [detector.detect(d) for d in docs]
 
 
 def as_document(item: str | Document) -> Document:
@@ -108,20 +154,104 @@ class Cleaner:
                 (d.id or f"sibling-{i}", d.text) for i, d in enumerate(docs)
             )
 
-    def _detections(self, docs: Sequence[Document]) -> list[list[tuple[str, Detection]]]:
-        """Every detector over a batch: ``detect_batch`` where a detector has one."""
-        per_doc: list[list[tuple[str, Detection]]] = [[] for _ in docs]
-        for detector in self.detectors:
-            batch = getattr(detector, "detect_batch", None)
-            found = batch(docs) if callable(batch) else [detector.detect(d) for d in docs]
-            for collected, detection in zip(per_doc, found, strict=True):
-                collected.append((detector.name, detection))
-        return per_doc
+    def _detections(
+        self, docs: Sequence[Document], detectors: Sequence[Detector] | None = None
+    ) -> list[Analysis]:
+        """Every detector (of ``detectors``, default all) over a batch (``detect_batch``
+        where a detector has one): first the segmenting ones (``segments = True``:
+        boilerplate) on the documents as given, then the others on each document's view with
+        the segmenters' confident removals applied (offsets into the view; see
+        :class:`~mtclean.view.TextView`). Raises :class:`DocumentTooLarge` first if a
+        document is over the size limit."""
+        self._checked(docs)
+        chosen = self.detectors if detectors is None else tuple(detectors)
+        found: dict[int, list[Detection]] = {}
+        segmenters = [i for i, d in enumerate(chosen) if getattr(d, "segments", False)]
+        for i in segmenters:
+            found[i] = _run(chosen[i], docs)
+        views = [self._view(doc, [found[i][k] for i in segmenters]) for k, doc in enumerate(docs)]
+        content = [
+            doc if view.identity else Document(view.text, doc.id, doc.metadata)
+            for doc, view in zip(docs, views, strict=True)
+        ]
+        for i, detector in enumerate(chosen):
+            if i not in found:
+                found[i] = _run(detector, content)
+        named = frozenset(chosen[i].name for i in segmenters)
+        return [
+            Analysis(view, [(d.name, found[i][k]) for i, d in enumerate(chosen)], named)
+            for k, view in enumerate(views)
+        ]
 
-    def _reported(self, detections: list[tuple[str, Detection]]) -> list[Span]:
+    def _view(self, doc: Document, segmented: Sequence[Detection]) -> TextView:
+        """The document with the removals the resolver will choose among the segmenters'
+        spans (they win every conflict, so these are the edits the result will hold)."""
         threshold = self.config.report_threshold
-        spans = [s for _, det in detections for s in det.spans if s.score >= threshold]
-        return sorted(inside_boilerplate_dropped(spans), key=lambda s: (s.start, s.end, s.source))
+        spans = [s for det in segmented for s in det.spans if s.score >= threshold]
+        return TextView(doc.text, resolve_edits(spans, self.config.edit_threshold))
+
+    def _reported(self, analysis: Analysis) -> tuple[list[Span], dict[int, tuple[Span, Span]]]:
+        """The reported spans in view offsets (the segmenters' spans moved into the view),
+        and the segmenters' spans by the id of their image in the view (with the image, which
+        so stays alive: its id is not reused)."""
+        threshold = self.config.report_threshold
+        originals: dict[int, tuple[Span, Span]] = {}
+        spans: list[Span] = []
+        for name, det in analysis.detections:
+            for span in det.spans:
+                if span.score < threshold:
+                    continue
+                if name in analysis.segmenters:
+                    image = analysis.view.to_view(span)
+                    if image is None:  # removed whole: nothing of it in the view
+                        continue
+                    originals[id(image)] = (image, span)
+                    span = image
+                spans.append(span)
+        kept = inside_boilerplate_dropped(spans)
+        return sorted(kept, key=lambda s: (s.start, s.end, s.source)), originals
+
+    def _spans(
+        self, doc: Document, analysis: Analysis, stats: dict[str, int], hold: bool | None = None
+    ) -> list[Span]:
+        """The reported spans with the normalizer's candidates, in offsets into ``doc``;
+        ``hold``: see :meth:`_hold` (default: decided from ``analysis``)."""
+        view = analysis.view
+        spans, originals = self._reported(analysis)
+        if hold is None:
+            hold = self._hold(analysis.detections)
+        spans = self._normalized(view.text, spans, stats, hold)
+        out = [originals[id(s)][1] if id(s) in originals else view.to_original(s) for s in spans]
+        for name, det in analysis.detections:  # removed whole: not in the view, still reported
+            if name in analysis.segmenters:
+                out.extend(
+                    s
+                    for s in det.spans
+                    if s.score >= self.config.report_threshold and view.to_view(s) is None
+                )
+        return sorted(self._quotes_held(doc.text, out), key=lambda s: (s.start, s.end, s.source))
+
+    def _quotes_held(self, text: str, spans: list[Span]) -> list[Span]:
+        """Spun and mt repairs inside quotation marks kept as flags unless their edit score
+        reaches ``config.quoted_edit_threshold`` (see :mod:`mtclean.quotes`)."""
+        threshold = max(self.config.quoted_edit_threshold, self.config.edit_threshold)
+        at_risk = [
+            i
+            for i, s in enumerate(spans)
+            if s.label != "boilerplate"
+            and s.replacement is not None
+            and self.config.edit_threshold <= s.edit_score < threshold
+        ]
+        if not at_risk:
+            return spans
+        quotes = QuotedSpeech(text)
+        out = list(spans)
+        for i in at_risk:
+            span = spans[i]
+            if quotes.overlaps(span.start, span.end):
+                reason = f"{span.reason}; {QUOTED}" if span.reason else QUOTED
+                out[i] = dataclasses.replace(span, replacement=None, reason=reason)
+        return out
 
     @staticmethod
     def _load_normalizer() -> Normalizer:
@@ -145,36 +275,47 @@ class Cleaner:
     def _hold(self, detections: Sequence[tuple[str, Detection]]) -> bool:
         """Whether the model reads the document as clean: its estimated degraded share is
         below the cascade policy's ``rate_low`` (then restorations stay flags)."""
-        for detector, (name, detection) in zip(self.detectors, detections, strict=True):
-            policy = getattr(detector, "policy", None)
+        policies = {d.name: getattr(d, "policy", None) for d in self.detectors}
+        for name, detection in detections:
+            policy = policies.get(name)
             if name == "model" and policy is not None:
                 return detection.score is None or detection.score < policy.rate_low
         return False
 
     def _normalized(
-        self,
-        text: str,
-        spans: list[Span],
-        stats: dict[str, int],
-        detections: Sequence[tuple[str, Detection]],
+        self, text: str, spans: list[Span], stats: dict[str, int], hold: bool
     ) -> list[Span]:
         normalizer = self.normalizer
         if normalizer is None:
             return spans
-        spans, counts = normalizer.normalize(text, spans, self.siblings, self._hold(detections))
+        spans, counts = normalizer.normalize(text, spans, self.siblings, hold)
         for key, value in counts.items():
             stats[f"{normalizer.name}.{key}"] = value
         return spans
 
-    def _result(self, doc: Document, detections: list[tuple[str, Detection]]) -> CleanResult:
+    def too_large(self, doc: Document) -> bool:
+        """Whether ``doc`` is longer than ``config.max_document_chars``."""
+        limit = self.config.max_document_chars
+        return limit is not None and len(doc.text) > limit
+
+    def _checked(self, docs: Sequence[Document]) -> None:
+        for doc in docs:
+            if self.too_large(doc):
+                assert self.config.max_document_chars is not None
+                raise DocumentTooLarge(len(doc.text), self.config.max_document_chars)
+
+    def _result(self, doc: Document, analysis: Analysis) -> CleanResult:
         stats: dict[str, int] = {}
-        spans = self._normalized(doc.text, self._reported(detections), stats, detections)
+        detections = analysis.detections
+        hold = self._hold(detections)
+        spans = self._spans(doc, analysis, stats, hold)
         edits = resolve_edits(spans, self.config.edit_threshold)
         metadata: dict[str, Any] = {}
         for name, det in detections:
             metadata.update(det.metadata)
             for key, value in det.stats.items():
                 stats[f"{name}.{key}"] = stats.get(f"{name}.{key}", 0) + value
+        edits, spans = self._settled(doc, edits, spans, hold, stats)
         _count_applied(stats, edits)
         stats["spans"] = len(spans)
         stats["edits"] = len(edits)
@@ -188,12 +329,51 @@ class Cleaner:
             stats=stats,
         )
 
+    def _settled(
+        self,
+        doc: Document,
+        edits: tuple[Edit, ...],
+        spans: list[Span],
+        hold: bool,
+        stats: dict[str, int],
+    ) -> tuple[tuple[Edit, ...], list[Span]]:
+        """The edits and spans, with what the detectors that run again (``reruns = True``: the
+        rules; not the model) still repair in the text they give, until nothing is left (at
+        most :data:`MAX_ROUNDS` passes): so cleaning the result again changes nothing. A
+        repair that makes another one possible ("focused . on" -> "focused. on") and a line
+        that reads as boilerplate once its neighbours are gone are taken in the same run. A
+        later repair is merged with the earlier edits it touches (:func:`compose`) and
+        reported as one span, in place of the spans of the repairs it holds."""
+        rerun = [d for d in self.detectors if getattr(d, "reruns", False)]
+        for _ in range(MAX_ROUNDS):
+            if not edits or not rerun:
+                break
+            view = TextView(doc.text, edits)
+            again = Document(view.text, doc.id, doc.metadata)
+            found = self._spans(again, self._detections([again], rerun)[0], {}, hold)
+            later = [  # a repair to what the text already says is no repair
+                e
+                for e in resolve_edits(found, self.config.edit_threshold)
+                if view.text[e.start : e.end] != e.replacement
+            ]
+            if not later:
+                break
+            edits, new = compose(view, later)
+            starts = [e.start for e in new]
+            spans = [s for s in spans if not _inside_any(s, new, starts)]
+            spans.extend(
+                Span(e.start, e.end, e.label, max(0.0, min(1.0, e.score)), e.source,
+                     e.replacement, f"{e.reason} (a later pass)".lstrip())
+                for e in new
+            )  # fmt: skip
+            stats["rounds"] = stats.get("rounds", 1) + 1
+        return edits, sorted(spans, key=lambda s: (s.start, s.end, s.source))
+
     def detect(self, text: str | Document) -> list[Span]:
         """Spans scoring at least ``config.report_threshold``, sorted by position, with the
         normalizer's candidates."""
         doc = as_document(text)
-        detections = self._detections([doc])[0]
-        return self._normalized(doc.text, self._reported(detections), {}, detections)
+        return self._spans(doc, self._detections([doc])[0], {})
 
     def clean(self, text: str | Document) -> CleanResult:
         """Detect, choose the confident edits, apply them to the original text."""
@@ -226,8 +406,8 @@ class Cleaner:
 
     def _clean_batch(self, batch: Sequence[Document]) -> list[CleanResult]:
         return [
-            self._result(doc, detections)
-            for doc, detections in zip(batch, self._detections(batch), strict=True)
+            self._result(doc, analysis)
+            for doc, analysis in zip(batch, self._detections(batch), strict=True)
         ]
 
 

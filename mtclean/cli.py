@@ -23,7 +23,7 @@ from mtclean.batch import (
     stop_on_signals,
 )
 from mtclean.cleaner import Cleaner, default_workers
-from mtclean.config import DEFAULT_EDIT_THRESHOLD, CleanerConfig
+from mtclean.config import DEFAULT_EDIT_THRESHOLD, DEFAULT_MAX_DOCUMENT_CHARS, CleanerConfig
 from mtclean.paths import DEFAULT_BASELINE
 from mtclean.reading import STDIN, InputProblem, Source, expand_paths, read_source
 from mtclean.writing import (
@@ -86,6 +86,14 @@ EditThreshold = Annotated[
         min=0.0, max=1.0, help="Spans scoring below this are only flagged, never applied."
     ),
 ]
+MaxDocumentChars = Annotated[
+    int,
+    typer.Option(
+        "--max-document-chars", min=0,
+        help="Reject (reason too_large, with the record in --rejects) a document longer than "
+        "this many characters; 0: no limit.",
+    ),
+]  # fmt: skip
 NoBoilerplate = Annotated[
     bool, typer.Option("--no-boilerplate", help="Switch the boilerplate component off.")
 ]
@@ -264,6 +272,7 @@ def _cleaner(
     siblings: list[str] | None = None,
     text_field: str = "text",
     id_field: str = "id",
+    max_document_chars: int = DEFAULT_MAX_DOCUMENT_CHARS,
 ) -> Cleaner:
     config = CleanerConfig(
         boilerplate=not no_boilerplate,
@@ -273,6 +282,7 @@ def _cleaner(
         model_threshold=model_threshold,
         normalizer=normalizer,
         edit_threshold=edit_threshold,
+        max_document_chars=max_document_chars or None,
     )
     related = _sibling_texts(siblings, text_field, id_field) if siblings else None
     try:
@@ -414,6 +424,7 @@ def detect(
     id_field: IdField = "id",
     input_format: InputFormat = "auto",
     edit_threshold: EditThreshold = DEFAULT_EDIT_THRESHOLD,
+    max_document_chars: MaxDocumentChars = DEFAULT_MAX_DOCUMENT_CHARS,
     no_boilerplate: NoBoilerplate = False,
     no_punctuation: NoPunctuation = False,
     no_lexicon: NoLexicon = False,
@@ -443,7 +454,7 @@ def detect(
     )
     cleaner = _cleaner(
         edit_threshold, no_boilerplate, no_punctuation, no_lexicon, model, model_threshold,
-        normalizer, _related(siblings, paths, cluster), text_field, id_field,
+        normalizer, _related(siblings, paths, cluster), text_field, id_field, max_document_chars,
     )  # fmt: skip
     with _output_errors(), _open_rejects(rejects) as rejects_handle, open_output(output) as handle:
         summary = run_detect(
@@ -478,6 +489,7 @@ def clean(
     id_field: IdField = "id",
     input_format: InputFormat = "auto",
     edit_threshold: EditThreshold = DEFAULT_EDIT_THRESHOLD,
+    max_document_chars: MaxDocumentChars = DEFAULT_MAX_DOCUMENT_CHARS,
     no_boilerplate: NoBoilerplate = False,
     no_punctuation: NoPunctuation = False,
     no_lexicon: NoLexicon = False,
@@ -572,7 +584,7 @@ def clean(
     display = _Display(edit_threshold, summary_shown, review is not None)
     cleaner = _cleaner(
         edit_threshold, no_boilerplate, no_punctuation, no_lexicon, model, model_threshold,
-        normalizer, _related(siblings, paths, cluster), text_field, id_field,
+        normalizer, _related(siblings, paths, cluster), text_field, id_field, max_document_chars,
     )  # fmt: skip
     with (
         _output_errors(),

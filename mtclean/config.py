@@ -10,6 +10,8 @@ DEFAULT_EDIT_THRESHOLD = 0.8
 # spun-vs-clean classifier", scripts/bench_cascade.py --drop-at): drops 2.7% of clean articles
 # and every article spun at 20%. The displays show the decision; `clean` writes every document.
 DEFAULT_DROP_SCORE = 0.1
+DEFAULT_MAX_DOCUMENT_CHARS = 10_000_000  # about 10 MB of English text
+DEFAULT_QUOTED_EDIT_THRESHOLD = 0.95
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,14 @@ class CleanerConfig:
     ``report_threshold``: spans scoring below it are not reported at all.
     ``edit_threshold``: spans scoring below it stay flagged; the text is left alone
     (precision first: a wrong edit costs more than a missed one).
+    ``quoted_edit_threshold``: the edit threshold for spun and mt spans inside quotation marks
+    (quotes are the speaker's words, often left alone by spinners and written loosely on
+    purpose): below it they stay flags (the source alignment scores 0.95; a rule's repair or a
+    ranked restoration does not reach it).
+    ``max_document_chars``: the longest document cleaned, in characters (``None``: no limit);
+    ``Cleaner.clean`` raises :class:`~mtclean.cleaner.DocumentTooLarge` for a longer one and
+    the command line rejects it (reason ``too_large``), so one huge record cannot hold a
+    corpus run up; every component is linear in the length, so the limit bounds the time.
     """
 
     boilerplate: bool = True
@@ -41,9 +51,20 @@ class CleanerConfig:
     normalizer: bool = True
     report_threshold: float = DEFAULT_REPORT_THRESHOLD
     edit_threshold: float = DEFAULT_EDIT_THRESHOLD
+    quoted_edit_threshold: float = DEFAULT_QUOTED_EDIT_THRESHOLD
+    max_document_chars: int | None = DEFAULT_MAX_DOCUMENT_CHARS
 
     def __post_init__(self) -> None:
-        for name in ("report_threshold", "edit_threshold", "model_threshold"):
+        for name in (
+            "report_threshold",
+            "edit_threshold",
+            "quoted_edit_threshold",
+            "model_threshold",
+        ):
             value = getattr(self, name)
             if value is not None and not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be in [0, 1], got {value}")
+        if self.max_document_chars is not None and self.max_document_chars < 1:
+            raise ValueError(
+                f"max_document_chars must be at least 1 (or None), got {self.max_document_chars}"
+            )

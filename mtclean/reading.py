@@ -25,6 +25,7 @@ import io
 import json
 import logging
 import math
+import os
 import sys
 import zlib
 from collections.abc import Iterator, Sequence
@@ -116,6 +117,9 @@ class InputProblem:
     reason: str
     message: str
     raw: str | None = field(default=None, repr=False)
+    # how ``raw`` holds the input's bytes: None for text as read; "latin-1" for a line that
+    # is not UTF-8 (each byte one character: ``raw.encode("latin-1")`` gives the bytes back)
+    raw_encoding: str | None = None
 
     def describe(self) -> str:
         return f"{self.location}: {self.message}"
@@ -239,6 +243,13 @@ def expand_paths(
         elif path.exists():
             kind = _kind_for(path, input_format)
             sources.append(Source(kind, path, _output_relpath(Path(path.name), kind)))
+        elif os.path.islink(path):
+            problems.append(
+                InputProblem(
+                    None, raw, "dangling_symlink",
+                    "a symbolic link to nothing (or a loop of links); fix or remove it",
+                )
+            )  # fmt: skip
         else:
             problems.append(
                 InputProblem(None, raw, "missing", "no such file or folder; check the path")
@@ -255,10 +266,53 @@ def _stdin_source(input_format: str) -> Source:
     return Source(kind, None, Path("stdin" if kind == "txt" else "stdin.jsonl"))
 
 
+def _walk(root: Path, problems: list[InputProblem]) -> list[Path]:
+    """Every file under ``root``, symbolic links to folders followed once; what cannot be
+    read is a problem, never skipped in silence: an unreadable subfolder, a link to a folder
+    already on the way down (a loop), an input-named link to nothing."""
+    found: list[Path] = []
+    seen = {os.path.realpath(root)}
+
+    def unreadable(err: OSError) -> None:
+        where = err.filename or str(root)
+        message = f"cannot read folder: {err.strerror}"
+        problems.append(InputProblem(None, str(where), "unreadable", message))
+
+    for folder, subfolders, names in os.walk(root, onerror=unreadable, followlinks=True):
+        kept = []
+        for name in sorted(subfolders):
+            full = os.path.join(folder, name)
+            real = os.path.realpath(full)
+            if os.path.islink(full) and real in seen:
+                problems.append(
+                    InputProblem(
+                        None, full, "symlink_loop",
+                        f"a symbolic link to a folder already read ({real}); not followed",
+                    )
+                )  # fmt: skip
+                continue
+            seen.add(real)
+            kept.append(name)
+        subfolders[:] = kept
+        for name in names:
+            path = Path(folder, name)
+            if path.is_symlink() and not path.exists() and _is_input_file(path):
+                problems.append(
+                    InputProblem(
+                        None, str(path), "dangling_symlink",
+                        "a symbolic link to nothing (or a loop of links); fix or remove it",
+                    )
+                )  # fmt: skip
+                continue
+            found.append(path)
+    return found
+
+
 def _folder_sources(
     path: Path, raw: str, input_format: str, several: bool, problems: list[InputProblem]
 ) -> list[Source]:
-    files = sorted(p for p in path.rglob("*") if p.is_file() and _is_input_file(p))
+    every = _walk(path, problems)
+    files = sorted(p for p in every if p.is_file() and _is_input_file(p))
     texts = [p for p in files if _kind_for(p, input_format) == "txt"]
     if texts and len(texts) < len(files):
         # a folder of articles: the data files beside them (a gold.jsonl) are not documents
@@ -269,7 +323,7 @@ def _folder_sources(
         )  # fmt: skip
         files = texts
     if not files:
-        html = [p for p in path.rglob("*") if p.is_file() and is_html_name(p)]
+        html = [p for p in every if p.is_file() and is_html_name(p)]
         if html:
             raise UnsupportedInput(f"{raw} holds HTML pages ({len(html)}); {HTML_HINT}")
         problems.append(
@@ -366,11 +420,19 @@ def _broken(source: Source, after: int, err: BaseException) -> InputProblem:
 # --- decoding --------------------------------------------------------------------------------
 
 
-def _decode(data: bytes, location: str, source: Source) -> str | InputProblem:
+def _decode(
+    data: bytes, location: str, source: Source, keep_raw: bool = False
+) -> str | InputProblem:
+    """``data`` as UTF-8 text, or the problem with it; ``keep_raw``: the problem carries the
+    bytes (as latin-1, one character per byte: a JSONL line, lost otherwise; a text file
+    stays on disk)."""
+    raw = data.decode("latin-1") if keep_raw else None
+    encoding = "latin-1" if keep_raw else None
     if b"\x00" in data[:_BINARY_SNIFF_BYTES]:
         return InputProblem(
-            source, location, "binary", "looks like a binary file (NUL bytes), not text"
-        )
+            source, location, "binary", "looks like a binary file (NUL bytes), not text",
+            raw=raw, raw_encoding=encoding,
+        )  # fmt: skip
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -381,10 +443,13 @@ def _decode(data: bytes, location: str, source: Source) -> str | InputProblem:
             "invalid_utf8",
             f"invalid UTF-8 at byte {err.start}; convert the file to UTF-8 first "
             "(for example: iconv -f latin1 -t utf-8 IN > OUT)",
+            raw=raw,
+            raw_encoding=encoding,
         )
 
 
 NON_FINITE = "non_finite_number"  # the warning key: NaN/Infinity read as null
+MTCLEAN_FIELD_REPLACED = "mtclean_field_replaced"  # the record already had a "mtclean" field
 
 
 def _loads(line: str) -> tuple[Any, int]:
@@ -468,7 +533,7 @@ def _record_item(
     raw_id = record.get(id_field)
     base = source.path.name if source.path is not None else "stdin"
     doc_id = str(raw_id) if raw_id is not None else f"{base}:{number}"
-    warnings = (NON_FINITE,) * replaced
+    warnings = (NON_FINITE,) * replaced + ((MTCLEAN_FIELD_REPLACED,) if "mtclean" in record else ())
     return InputDocument(Document(text=text, id=doc_id), source, number, record, warnings)
 
 
@@ -543,7 +608,9 @@ def _jsonl_documents(
             if not raw_line.strip():
                 continue
             location = f"{source.name}:{number}"
-            line = _decode(raw_line, location, source)
+            if number == 1 and raw_line.startswith(_BOM):  # a byte order mark: not the record
+                raw_line = raw_line[len(_BOM) :]
+            line = _decode(raw_line, location, source, keep_raw=True)
             if isinstance(line, InputProblem):
                 yield line
                 continue
@@ -558,6 +625,9 @@ def _jsonl_documents(
             yield item
 
 
+_BOM = b"\xef\xbb\xbf"  # UTF-8's byte order mark, which some tools write first
+
+
 def _csv_dialect(source: Source) -> str:
     return "\t" if source.path is not None and _inner_suffix(source.path) == ".tsv" else ","
 
@@ -570,7 +640,7 @@ def _csv_documents(
         if isinstance(stream, InputProblem):
             yield stream
             return
-        text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")  # a BOM: not data
         reader = csv.DictReader(text, delimiter=_csv_dialect(source), restkey="_extra")
         number = 0
         while True:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from mtclean.intervals import DisjointIntervals
 from mtclean.records import Edit, Span
 
 # Boilerplate deletions win over word-level repairs inside them: repairing a line that is
@@ -24,13 +25,16 @@ def resolve_edits(spans: Iterable[Span], edit_threshold: float) -> tuple[Edit, .
     a sure flag with an unsure restoration is not an edit) or without a replacement stays a
     flagged span only.
     Conflicts go to boilerplate first, then to the higher score, then to the longer span.
+    Each candidate is checked against the chosen ones with one interval query (``_overlaps``
+    is the rule :class:`~mtclean.intervals.DisjointIntervals` follows): O(n log n) in spans.
     """
     candidates = [s for s in spans if s.replacement is not None and s.edit_score >= edit_threshold]
     candidates.sort(
         key=lambda s: (_LABEL_PRIORITY[s.label], -s.edit_score, s.start - s.end, s.start)
     )
     chosen: list[Span] = []
+    taken = DisjointIntervals(max((s.end for s in candidates), default=0))
     for span in candidates:
-        if not any(_overlaps(span.start, span.end, c.start, c.end) for c in chosen):
+        if taken.add_if_free(span.start, span.end):
             chosen.append(span)
     return tuple(Edit.from_span(s) for s in sorted(chosen, key=lambda s: (s.start, s.end)))

@@ -638,6 +638,10 @@ class BoilerplateDetector:
     """Finds scraper boilerplate lines and glued documents in plain text (see module docs)."""
 
     name: ClassVar[str] = SOURCE
+    # segments the document: the cleaner applies its removals before the word-level detectors
+    # read the text (so they read what the cleaned output holds; cleaning stays idempotent)
+    segments: ClassVar[bool] = True
+    reruns: ClassVar[bool] = True  # cheap: reads the repaired text again (Cleaner._settled)
 
     def __init__(
         self,
@@ -835,6 +839,7 @@ class BoilerplateDetector:
     def _glued_spans(self, text: str, labels: _Labels) -> list[Span]:
         """Edge phrases glued inside kept lines; a join between two texts becomes a break."""
         spans: list[Span] = []
+        first_ink = len(text) - len(text.lstrip())  # text before ``start`` iff it is before
         for index in labels.content:
             if index in labels.final:
                 continue
@@ -848,7 +853,7 @@ class BoilerplateDetector:
                     spans.append(_glue_span(start, end, "\n\n", "glued_document"))
                 elif after:  # phrase at the line start; a new document if text came before
                     end += len(text[end : line.end]) - len(text[end : line.end].lstrip())
-                    reason = "glued_document" if text[:start].strip() else "glued_phrase"
+                    reason = "glued_document" if first_ink < start else "glued_phrase"
                     spans.append(_glue_span(start, end, "", reason))
                 else:
                     start = line.start + len(text[line.start : start].rstrip())

@@ -332,6 +332,7 @@ class LexiconDetector:
     """
 
     name: ClassVar[str] = "lexicon"
+    reruns: ClassVar[bool] = True  # cheap: reads the repaired text again (Cleaner._settled)
 
     def __init__(
         self,

@@ -16,10 +16,12 @@ cleaner's default edit threshold.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import ClassVar, Final
 
+from mtclean.intervals import DisjointIntervals
 from mtclean.records import Detection, Document, Span
 
 SOURCE: Final = "punctuation"
@@ -127,11 +129,21 @@ def capital_mid_sentence(text: str) -> Iterator[Span]:
 
 
 def doubled_word(text: str) -> Iterator[Span]:
-    """An article or preposition twice in a row: "the the talks" -> "the talks"."""
+    """An article or preposition twice (or more) in a row: "the the talks" -> "the talks";
+    a run ("the the the") is one repair, so the repaired text holds no doubled word."""
+    run_end = 0
     for m in _DOUBLED_RE.finditer(text):
-        if m.group(1).lower() == m.group(2):
-            end = m.end() + 1 + len(m.group(2))
-            yield _span(m.start(), end, 0.85, "doubled_word", m.group(1))
+        if m.start() < run_end or m.group(1).lower() != m.group(2):
+            continue
+        again = _AGAIN.setdefault(m.group(2), re.compile(rf" {m.group(2)}\b(?!-)"))
+        end = m.end() + 1 + len(m.group(2))
+        while (more := again.match(text, end)) is not None:
+            end = more.end()
+        run_end = end
+        yield _span(m.start(), end, 0.85, "doubled_word", m.group(1))
+
+
+_AGAIN: dict[str, re.Pattern[str]] = {}  # " the" after a doubled "the", per word
 
 
 def word_clash(text: str) -> Iterator[Span]:
@@ -151,11 +163,17 @@ def unquoted_speech(text: str) -> Iterator[Span]:
 
 
 def _unquoted_in_line(line: str, offset: int) -> Iterator[Span]:
+    # the line's sentence starts, found once: a start is a match of _SENTENCE_START_RE that
+    # ends before the attribution (scanning the line up to it for every attribution found
+    # the same ones, in quadratic time)
+    sentence_starts: list[int] | None = None
     for m in _ATTRIBUTION_RE.finditer(line):
-        starts = [s.end() for s in _SENTENCE_START_RE.finditer(line, 0, m.start())]
-        if not starts:
+        if sentence_starts is None:
+            sentence_starts = [s.end() for s in _SENTENCE_START_RE.finditer(line)]
+        k = bisect.bisect_left(sentence_starts, m.start())
+        if not k:
             continue
-        begin = starts[-1]
+        begin = sentence_starts[k - 1]
         quoted = line[begin : m.end(1)]
         if not _FIRST_PERSON_RE.search(quoted):
             continue
@@ -217,8 +235,18 @@ RULES: Final[Mapping[str, Rule]] = {
 
 
 def _outside_ellipses(text: str, spans: list[Span]) -> list[Span]:
+    """The spans that share no character with an ellipsis (the ellipses are disjoint and in
+    order: the first one ending after a span's start is the only one to check)."""
     dots = [(m.start(), m.end()) for m in _ELLIPSIS_RE.finditer(text)]
-    return [s for s in spans if not any(s.start < e and b < s.end for b, e in dots)]
+    if not dots:
+        return spans
+    ends = [e for _, e in dots]
+    kept = []
+    for span in spans:
+        k = bisect.bisect_right(ends, span.start)
+        if k == len(dots) or not dots[k][0] < span.end:
+            kept.append(span)
+    return kept
 
 
 def find_spans(text: str) -> list[Span]:
@@ -229,8 +257,9 @@ def find_spans(text: str) -> list[Span]:
         if hint is None or hint.search(text):
             found.extend((-span.score, order, span) for span in rule(text))
     kept: list[Span] = []
+    taken = DisjointIntervals(len(text))  # every rule's span holds a character
     for _, _, span in sorted(found, key=lambda item: (item[0], item[1], item[2].start)):
-        if all(span.end <= k.start or span.start >= k.end for k in kept):
+        if taken.add_if_free(span.start, span.end):
             kept.append(span)
     return sorted(_outside_ellipses(text, kept), key=lambda s: s.start)
 
@@ -239,6 +268,7 @@ class PunctuationDetector:
     """Rules for sentence-level MT damage; label ``mt``; see :data:`RULES`."""
 
     name: ClassVar[str] = SOURCE
+    reruns: ClassVar[bool] = True  # cheap: reads the repaired text again (Cleaner._settled)
 
     def detect(self, doc: Document) -> Detection:
         spans = find_spans(doc.text)

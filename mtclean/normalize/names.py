@@ -58,6 +58,28 @@ def _inflected(a: str, b: str) -> bool:
     return long_ in (short + "s", short + "'s", short + "es")
 
 
+def _deletions(word: str) -> set[str]:
+    """The word and the word without one of its characters: two words one edit apart
+    (Damerau-Levenshtein) share one of these keys."""
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
+
+
+def _one_edit_index(names: list[str]) -> dict[str, list[int]]:
+    """Deletion keys of ``names`` -> their indices (a symmetric-delete index)."""
+    index: dict[str, list[int]] = {}
+    for i, name in enumerate(names):
+        for key in _deletions(name):
+            index.setdefault(key, []).append(i)
+    return index
+
+
+def _one_edit_candidates(index: dict[str, list[int]], word: str, names: list[str]) -> list[str]:
+    """The names that may be one edit from ``word`` (a superset; in the order of ``names``),
+    found through the index instead of comparing ``word`` with every name."""
+    found = sorted({i for key in _deletions(word) for i in index.get(key, ())})
+    return [names[i] for i in found]
+
+
 def misspelt_names(text: str, siblings: Iterable[str] = ()) -> list[NameFix]:
     """Proposed repairs of misspelt names in ``text``, in text order."""
     from rapidfuzz.distance import DamerauLevenshtein
@@ -69,13 +91,14 @@ def misspelt_names(text: str, siblings: Iterable[str] = ()) -> list[NameFix]:
     reference = own + _names(related)
     fixes: list[NameFix] = []
     known = [n for n, c in reference.items() if c >= MIN_REFERENCE and len(n) >= MIN_LENGTH]
+    near = _one_edit_index(known)
     for match in NAME_RE.finditer(text):
         word = match.group()
         if len(word) < MIN_LENGTH or zipf(word.lower()) >= UNKNOWN_ZIPF:
             continue
         close = [
             n
-            for n in known
+            for n in _one_edit_candidates(near, word, known)
             if n != word
             and n[0] == word[0]
             and reference[n] >= DOMINANCE * reference[word]
@@ -87,6 +110,9 @@ def misspelt_names(text: str, siblings: Iterable[str] = ()) -> list[NameFix]:
             fixes.append(NameFix(match.start(), match.end(), close[0], where))
     if related:
         theirs = _pairs(related)
+        by_last: dict[str, list[tuple[str, int]]] = {}  # surname -> (first name, count)
+        for (f, l_), c in theirs.items():
+            by_last.setdefault(l_, []).append((f, c))
         fixed = {f.start for f in fixes}
         found = list(NAME_RE.finditer(text))
         for a, b in itertools.pairwise(found):
@@ -97,9 +123,8 @@ def misspelt_names(text: str, siblings: Iterable[str] = ()) -> list[NameFix]:
                 continue
             options = [
                 f
-                for (f, l_), c in theirs.items()
-                if l_ == last
-                and c >= MIN_REFERENCE
+                for f, c in by_last.get(last, ())
+                if c >= MIN_REFERENCE
                 and f[0] == first[0]
                 and DamerauLevenshtein.distance(f, first, score_cutoff=2) <= 2
             ]

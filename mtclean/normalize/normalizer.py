@@ -17,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from mtclean.normalize.ranking import (
     Ranker,
     load_context_scorer,
 )
+from mtclean.normalize.wording_counts import WordingCounts
 from mtclean.records import Candidate, Span
 
 NAME = "normalizer"
@@ -86,10 +86,6 @@ def context_of(text: str, start: int, end: int) -> Context:
 def _mean_zipf(wording: str) -> float:
     found = [zipf(w.lower()) for w in WORD_RE.findall(wording)]
     return sum(found) / len(found) if found else 0.0
-
-
-def _count_in(text_lower: str, wording: str) -> int:
-    return len(re.findall(r"(?<!\w)" + re.escape(wording.lower()) + r"(?!\w)", text_lower))
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,8 +137,11 @@ class Normalizer:
         siblings: SiblingTerms | None = None,
         scorer: ContextScorer | None = None,
         masked: Sequence[float] | None = None,
+        counts: WordingCounts | None = None,
     ) -> list[tuple[float, ...]]:
-        """The :data:`RANKER_FEATURES` row of each proposal for ``text[start:end]``."""
+        """The :data:`RANKER_FEATURES` row of each proposal for ``text[start:end]``;
+        ``counts``: the text's :class:`WordingCounts` (built once per document by
+        :meth:`normalize`; without it, built here for this one span)."""
         if not proposals:
             return []
         scorer = scorer or self.scorer
@@ -152,7 +151,7 @@ class Normalizer:
         spun_context = scorer.score(ctx.prev, wording, ctx.nxt)
         best = max(context)
         order = {i: k for k, i in enumerate(sorted(range(len(context)), key=lambda i: -context[i]))}
-        lower = (text[:start] + " " + text[end:]).lower()
+        counts = counts if counts is not None and counts.text is text else WordingCounts(text)
         spun_zipf = _mean_zipf(wording)
         spun_words = len(WORD_RE.findall(wording))
         best_masked = max(masked) if masked else 0.0
@@ -171,7 +170,7 @@ class Normalizer:
                 *(float(t in proposal.tables) for t in TABLES),
                 candidate_zipf / 8.0,
                 (candidate_zipf - spun_zipf) / 4.0,
-                math.log1p(_count_in(lower, proposal.text)),
+                math.log1p(counts.outside(start, end, proposal.text)),
                 float(len(WORD_RE.findall(proposal.text)) - spun_words),
                 math.log1p(len(proposals)),
                 m / 10.0,
@@ -182,7 +181,12 @@ class Normalizer:
         return out
 
     def rank(
-        self, text: str, start: int, end: int, siblings: SiblingTerms | None = None
+        self,
+        text: str,
+        start: int,
+        end: int,
+        siblings: SiblingTerms | None = None,
+        counts: WordingCounts | None = None,
     ) -> list[Scored]:
         """The proposals for ``text[start:end]`` with their probabilities, best first."""
         proposals = self.proposals(text, start, end)
@@ -191,7 +195,7 @@ class Normalizer:
         masked = None
         if self.masked is not None:
             masked = self.masked.score([(text, start, end, [p.text for p in proposals])])[0]
-        rows = self.rows(text, start, end, proposals, siblings, masked=masked)
+        rows = self.rows(text, start, end, proposals, siblings, masked=masked, counts=counts)
         probs = self.ranker.probabilities(rows)
         scored = [Scored(p, q) for p, q in zip(proposals, probs, strict=True)]
         scored.sort(key=lambda s: -s.probability)
@@ -237,9 +241,10 @@ class Normalizer:
         ranked: dict[tuple[int, int], list[Scored]] = {}
         pooled: defaultdict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
         occurrences: Counter[str] = Counter()
+        counts = WordingCounts(text)  # one index of the text for every span's candidates
         for i in targets:
             for start, end in pieces[i]:
-                scored = self.rank(text, start, end, siblings)
+                scored = self.rank(text, start, end, siblings, counts)
                 ranked[(start, end)] = scored
                 key = text[start:end].lower()
                 occurrences[key] += 1
@@ -288,13 +293,23 @@ class Normalizer:
         from mtclean.normalize.names import misspelt_names
 
         related = getattr(siblings, "texts", ())
-        out = list(spans)
+        # one sweep: the fixes come in text order and never overlap each other, so a span
+        # ending before a fix ends before every later one
+        order = sorted(range(len(spans)), key=lambda i: spans[i].start)
+        cursor = 0
+        active: list[int] = []
+        removed: set[int] = set()
+        added: list[Span] = []
         for fix in misspelt_names(text, related):
-            overlapping = [s for s in out if s.start < fix.end and fix.start < s.end]
+            while cursor < len(order) and spans[order[cursor]].start < fix.end:
+                active.append(order[cursor])
+                cursor += 1
+            active = [i for i in active if fix.start < spans[i].end and i not in removed]
+            overlapping = [spans[i] for i in active]
             if any(s.replacement is not None or s.label == "boilerplate" for s in overlapping):
                 continue  # another component already proposes something there
-            out = [s for s in out if s not in overlapping]  # a bare flag on the name: replaced
-            out.append(
+            removed.update(active)  # a bare flag on the name: replaced
+            added.append(
                 Span(
                     fix.start,
                     fix.end,
@@ -307,7 +322,7 @@ class Normalizer:
                 )
             )
             stats["names"] += 1
-        return out
+        return [s for i, s in enumerate(spans) if i not in removed] + added
 
     def _extended(self, text: str, spans: Sequence[Span], stats: Counter[str]) -> list[Span]:
         """Spun spans grown to the longest phrase of the tables around them (a detector that
