@@ -100,6 +100,14 @@ UseModel = Annotated[
         help="The trained span classifier (on by default; --no-model leaves the rules only).",
     ),
 ]
+UseQe = Annotated[
+    bool,
+    typer.Option(
+        "--qe/--no-qe",
+        help="Sentence-level MT quality estimation: flag whole sentences the estimator reads "
+        "as badly machine-translated, and add the document MT score (off by default: slow).",
+    ),
+]
 ModelThreshold = Annotated[
     float | None,
     typer.Option(
@@ -264,6 +272,7 @@ def _cleaner(
     siblings: list[str] | None = None,
     text_field: str = "text",
     id_field: str = "id",
+    qe: bool = False,
 ) -> Cleaner:
     config = CleanerConfig(
         boilerplate=not no_boilerplate,
@@ -272,6 +281,7 @@ def _cleaner(
         model=model,
         model_threshold=model_threshold,
         normalizer=normalizer,
+        qe=qe,
         edit_threshold=edit_threshold,
     )
     related = _sibling_texts(siblings, text_field, id_field) if siblings else None
@@ -367,6 +377,7 @@ def detect(
     model: UseModel = True,
     model_threshold: ModelThreshold = None,
     normalizer: UseNormalizer = True,
+    qe: UseQe = False,
     siblings: Siblings = None,
     cluster: Cluster = False,
     workers: Workers = None,
@@ -390,7 +401,7 @@ def detect(
     )
     cleaner = _cleaner(
         edit_threshold, no_boilerplate, no_punctuation, no_lexicon, model, model_threshold,
-        normalizer, _related(siblings, paths, cluster), text_field, id_field,
+        normalizer, _related(siblings, paths, cluster), text_field, id_field, qe,
     )  # fmt: skip
     with _output_errors(), _open_rejects(rejects) as rejects_handle, open_output(output) as handle:
         summary = run_detect(
@@ -429,6 +440,7 @@ def clean(
     model: UseModel = True,
     model_threshold: ModelThreshold = None,
     normalizer: UseNormalizer = True,
+    qe: UseQe = False,
     siblings: Siblings = None,
     cluster: Cluster = False,
     workers: Workers = None,
@@ -489,7 +501,7 @@ def clean(
     _check_outputs(clean_outputs(plan, sidecar, rejects), sources, paths, siblings)
     cleaner = _cleaner(
         edit_threshold, no_boilerplate, no_punctuation, no_lexicon, model, model_threshold,
-        normalizer, _related(siblings, paths, cluster), text_field, id_field,
+        normalizer, _related(siblings, paths, cluster), text_field, id_field, qe,
     )  # fmt: skip
     with (
         _output_errors(),
