@@ -259,7 +259,13 @@ class QualityModel:
 @functools.lru_cache(maxsize=2)
 def load_quality_model(directory: Path) -> QualityModel:
     """``directory/qe.joblib`` + ``qe.json`` (+ the n-gram table beside them), loaded once."""
-    import joblib
+    try:
+        import joblib
+        import sklearn  # noqa: F401  (the regressor's classes)
+    except ImportError as error:
+        raise ImportError(
+            "the qe detector needs scikit-learn: pip install 'mtclean[qe]'"
+        ) from error
 
     from mtclean.normalize.ranking import load_context_scorer
 
