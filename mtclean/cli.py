@@ -108,6 +108,14 @@ UseModel = Annotated[
         help="The trained span classifier (on by default; --no-model leaves the rules only).",
     ),
 ]
+UseQe = Annotated[
+    bool,
+    typer.Option(
+        "--qe/--no-qe",
+        help="Sentence-level MT quality estimation: flag whole sentences the estimator reads "
+        "as badly machine-translated, and add the document MT score (off by default: slow).",
+    ),
+]
 ModelThreshold = Annotated[
     float | None,
     typer.Option(
@@ -273,6 +281,7 @@ def _cleaner(
     text_field: str = "text",
     id_field: str = "id",
     max_document_chars: int = DEFAULT_MAX_DOCUMENT_CHARS,
+    qe: bool = False,
 ) -> Cleaner:
     config = CleanerConfig(
         boilerplate=not no_boilerplate,
@@ -281,6 +290,7 @@ def _cleaner(
         model=model,
         model_threshold=model_threshold,
         normalizer=normalizer,
+        qe=qe,
         edit_threshold=edit_threshold,
         max_document_chars=max_document_chars or None,
     )
@@ -431,6 +441,7 @@ def detect(
     model: UseModel = True,
     model_threshold: ModelThreshold = None,
     normalizer: UseNormalizer = True,
+    qe: UseQe = False,
     siblings: Siblings = None,
     cluster: Cluster = False,
     workers: Workers = None,
@@ -455,6 +466,7 @@ def detect(
     cleaner = _cleaner(
         edit_threshold, no_boilerplate, no_punctuation, no_lexicon, model, model_threshold,
         normalizer, _related(siblings, paths, cluster), text_field, id_field, max_document_chars,
+        qe,
     )  # fmt: skip
     with _output_errors(), _open_rejects(rejects) as rejects_handle, open_output(output) as handle:
         summary = run_detect(
@@ -496,6 +508,7 @@ def clean(
     model: UseModel = True,
     model_threshold: ModelThreshold = None,
     normalizer: UseNormalizer = True,
+    qe: UseQe = False,
     siblings: Siblings = None,
     cluster: Cluster = False,
     workers: Workers = None,
@@ -585,6 +598,7 @@ def clean(
     cleaner = _cleaner(
         edit_threshold, no_boilerplate, no_punctuation, no_lexicon, model, model_threshold,
         normalizer, _related(siblings, paths, cluster), text_field, id_field, max_document_chars,
+        qe,
     )  # fmt: skip
     with (
         _output_errors(),

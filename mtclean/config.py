@@ -29,6 +29,10 @@ class CleanerConfig:
     (False: the encoder reads every document; slower, the same spans on spun documents).
     ``normalizer``: rank candidate originals for flagged spun spans (``mtclean.normalize``);
     a span's edit score is then its score times its best candidate's probability.
+    ``qe``: sentence-level MT quality estimation (``mtclean.detectors.qe``): sentences whose
+    estimated HTER reaches ``qe_threshold`` become ``mt`` spans (``None``: the threshold stored
+    with the estimator, ``models/qe.json``). Off by default: it runs the encoder over every
+    sentence (see the README's "MT quality estimation").
     ``report_threshold``: spans scoring below it are not reported at all.
     ``edit_threshold``: spans scoring below it stay flagged; the text is left alone
     (precision first: a wrong edit costs more than a missed one).
@@ -49,6 +53,8 @@ class CleanerConfig:
     model_threshold: float | None = None
     model_screen: bool = True
     normalizer: bool = True
+    qe: bool = False
+    qe_threshold: float | None = None
     report_threshold: float = DEFAULT_REPORT_THRESHOLD
     edit_threshold: float = DEFAULT_EDIT_THRESHOLD
     quoted_edit_threshold: float = DEFAULT_QUOTED_EDIT_THRESHOLD
@@ -60,6 +66,7 @@ class CleanerConfig:
             "edit_threshold",
             "quoted_edit_threshold",
             "model_threshold",
+            "qe_threshold",
         ):
             value = getattr(self, name)
             if value is not None and not 0.0 <= value <= 1.0:

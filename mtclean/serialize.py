@@ -39,12 +39,17 @@ def edit_record(edit: Edit) -> dict[str, Any]:
 
 
 def detect_record(result: CleanResult, original: str) -> dict[str, Any]:
-    """One line of ``mtclean detect --format jsonl``."""
-    return {
+    """One line of ``mtclean detect --format jsonl`` (with ``mt_score``, the document MT
+    score, when the ``qe`` component ran)."""
+    record: dict[str, Any] = {
         "id": result.id,
         "score": result.score,
         "spans": [span_record(s, original) for s in result.spans],
     }
+    qe = result.metadata.get("qe")
+    if isinstance(qe, dict) and "mt_score" in qe:
+        record["mt_score"] = qe["mt_score"]
+    return record
 
 
 def _in_cleaned(record: dict[str, Any], where: OffsetMap) -> dict[str, Any]:

@@ -27,6 +27,10 @@ def build_detectors(config: CleanerConfig) -> list[Detector]:
         detectors.append(
             ModelDetector(threshold=config.model_threshold, screen=config.model_screen)
         )
+    if config.qe:
+        from mtclean.detectors.qe import QeDetector
+
+        detectors.append(QeDetector(threshold=config.qe_threshold))
     return detectors
 
 
