@@ -18,6 +18,11 @@ filtered. An entry is dropped, with the reason counted, when
   conflicting         the same tortured phrase with different expected phrases (all dropped:
                       precision first)
   duplicate           the same pair twice (one kept)
+  english_term        the tortured phrase is itself a multiword lemma of WordNet 3.0 (Debian
+                      wordnet-base, --wordnet): a real English term ("search engine", "supply
+                      route", "benign tumor"), so a hit in news is the term, not a tortured
+                      phrase ("search engine" -> "machine learning" flagged 17 times in 100
+                      clean BBC articles)
   clean_news          the phrase occurs >= 2 times in clean BBC news (categories other than
                       the held-out "tech"); a single occurrence keeps the entry, scored 0.5
                       (flagged, never edited)
@@ -75,6 +80,8 @@ from mtclean.detectors.lexicon import (
 from mtclean.model.data import HELD_OUT_BBC
 from mtclean.paths import default_data_dir
 from mtclean.thesaurus import Thesaurus, load_thesaurus
+
+WORDNET_DIR = Path("/usr/share/wordnet")  # Debian wordnet-base
 
 LOG = logging.getLogger("build_lexicon")
 
@@ -188,7 +195,21 @@ def pps_reason(tortured: str, expected: str) -> tuple[str | None, str, str]:
     return None, " ".join(tortured.split()), " ".join(expected.split())
 
 
-def build_pps(source: Path, clean: list[str]) -> tuple[list[LexiconEntry], Counter[str]]:
+def wordnet_terms(wordnet_dir: Path) -> frozenset[str]:
+    """WordNet's multiword lemmas, lowercased ("search engine")."""
+    from build_thesaurus import parse_index_file  # scripts/, beside this one
+
+    return frozenset(
+        normalize_phrase(lemma)
+        for pos in ("noun", "verb", "adj", "adv")
+        for lemma, _ in parse_index_file(wordnet_dir / f"index.{pos}")
+        if " " in lemma
+    )
+
+
+def build_pps(
+    source: Path, clean: list[str], english_terms: frozenset[str] = frozenset()
+) -> tuple[list[LexiconEntry], Counter[str]]:
     reasons: Counter[str] = Counter()
     candidates: dict[str, set[str]] = {}
     first: dict[str, tuple[str, str]] = {}
@@ -201,6 +222,9 @@ def build_pps(source: Path, clean: list[str]) -> tuple[list[LexiconEntry], Count
                 reasons[reason] += 1
                 continue
             key = normalize_phrase(tortured)
+            if key in english_terms:
+                reasons["english_term"] += 1
+                continue
             if key in candidates and normalize_phrase(expected) in candidates[key]:
                 reasons["duplicate"] += 1
                 continue
@@ -407,6 +431,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=None, help="data dir (default $MTCLEAN_DATA)")
     parser.add_argument("--terms", type=Path, default=TERMS, help="canonical news terms file")
     parser.add_argument("--out", type=Path, default=RESOURCES, help="output folder")
+    parser.add_argument("--wordnet", type=Path, default=WORDNET_DIR, help="WordNet dict dir")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -414,12 +439,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     root = args.data or default_data_dir()
     pps_source = root / "tortured_phrases" / "tortured_phrases.tsv"
-    for needed in (pps_source, root / "bbc_news" / "articles.jsonl"):
+    for needed in (pps_source, root / "bbc_news" / "articles.jsonl", args.wordnet / "index.noun"):
         if not needed.exists():
-            LOG.error("%s is missing: set MTCLEAN_DATA to the shared data folder", needed)
+            LOG.error("%s is missing: set MTCLEAN_DATA to the shared data folder (WordNet: "
+                      "apt-get install wordnet-base)", needed)  # fmt: skip
             return 1
     clean = clean_news_texts(root)
-    pps_rows, pps_reasons = build_pps(pps_source, clean)
+    pps_rows, pps_reasons = build_pps(pps_source, clean, wordnet_terms(args.wordnet))
     n = write_table(args.out / "lexicon_pps.tsv", PPS_HEADER, pps_rows)
     print(f"lexicon_pps.tsv: {n} entries; counts: {dict(pps_reasons)}")
     news_rows, news_reasons = build_news(read_terms(args.terms), load_thesaurus(), clean)
