@@ -233,7 +233,9 @@ class Cleaner:
 
     def _quotes_held(self, text: str, spans: list[Span]) -> list[Span]:
         """Spun and mt repairs inside quotation marks kept as flags unless their edit score
-        reaches ``config.quoted_edit_threshold`` (see :mod:`mtclean.quotes`)."""
+        reaches ``config.quoted_edit_threshold`` or they restore a verified source's wording
+        (``alignment`` evidence: the source's quote is the speaker's words; see
+        :mod:`mtclean.quotes`)."""
         threshold = max(self.config.quoted_edit_threshold, self.config.edit_threshold)
         at_risk = [
             i
@@ -241,6 +243,7 @@ class Cleaner:
             if s.label != "boilerplate"
             and s.replacement is not None
             and self.config.edit_threshold <= s.edit_score < threshold
+            and not (s.candidates and s.candidates[0].evidence[:1] == ("alignment",))
         ]
         if not at_risk:
             return spans

@@ -160,6 +160,24 @@ def test_with_the_source_flags_on_identical_wording_go_and_stretches_are_restore
     assert apply_edits(REPOST, restored) == SOURCE
 
 
+def test_a_quote_is_restored_from_its_verified_source() -> None:
+    """Repairs inside quotation marks stay flags unless the evidence is strong; the wording of
+    a verified source is (a held-out check lost 19% of its restorations to the quote rule)."""
+    from mtclean import Cleaner, CleanerConfig
+    from mtclean.normalize.siblings import Siblings
+
+    def quoted(text: str) -> str:
+        text = text.replace("told reporters the", 'told reporters: "The')
+        text = text.replace("Eastern Europe.", 'Eastern Europe."')
+        return text.replace("Jap Europe.", 'Jap Europe."')
+
+    source, repost = quoted(SOURCE), quoted(REPOST)
+    assert '"The assembly was useful' in repost
+    cleaner = Cleaner(CleanerConfig(model=False))
+    cleaner.siblings = Siblings.from_texts([("wire", source)])
+    assert cleaner.clean(repost).text == source
+
+
 def _model_dir():  # type: ignore[no-untyped-def]
     from mtclean.detectors.model import model_dir
 
