@@ -167,17 +167,8 @@ def plot_precision_recall(report: Mapping[str, Any], path: Path) -> Path:
         Line2D([], [], marker="o", color=_COLOURS[k % len(_COLOURS)], label=s)
         for k, s in enumerate(systems)
     ]
-    fig.legend(handles=handles, loc="upper center", ncol=len(handles), fontsize=8,
-               frameon=False, bbox_to_anchor=(0.5, 1 - 0.35 / height))  # fmt: skip
-    fig.suptitle("Span precision and recall per part and label (do-nothing left out: it "
-                 "predicts nothing)", fontsize=10)  # fmt: skip
-    bottom = (0.3 + 0.16 * min(len(notes), 15)) / height if notes else 0.02
-    if notes:
-        fig.text(0.01, 0.01, _notes_text(notes), fontsize=7, va="bottom", family="monospace")
-    fig.tight_layout(rect=(0, bottom, 1, 1 - 0.7 / height))
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _finish(fig, plt, handles, "Span precision and recall per part and label "
+                   "(do-nothing left out: it predicts nothing)", notes, height, path)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,17 +254,8 @@ def plot_text_change(report: Mapping[str, Any], path: Path) -> Path:
             ax.set_yticks([])
         ax.set_title(titles[metric], fontsize=9)
     handles = [Patch(color=_COLOURS[k % len(_COLOURS)], label=s) for k, s in enumerate(systems)]
-    fig.legend(handles=handles, loc="upper center", ncol=len(handles), fontsize=8,
-               frameon=False, bbox_to_anchor=(0.5, 1 - 0.35 / height))  # fmt: skip
-    fig.suptitle("What cleaning changed against the clean reference, per part (mean over "
-                 "documents)", fontsize=10)  # fmt: skip
-    bottom = (0.3 + 0.16 * min(len(notes), 15)) / height if notes else 0.02
-    if notes:
-        fig.text(0.01, 0.01, _notes_text(notes), fontsize=7, va="bottom", family="monospace")
-    fig.tight_layout(rect=(0, bottom, 1, 1 - 0.7 / height))
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _finish(fig, plt, handles, "What cleaning changed against the clean reference, "
+                   "per part (mean over documents)", notes, height, path)  # fmt: skip
 
 
 def write_plots(report: Mapping[str, Any], out: Path) -> list[str]:
@@ -284,3 +266,25 @@ def write_plots(report: Mapping[str, Any], out: Path) -> list[str]:
     if text_rows(report)[0]:
         written.append(plot_text_change(report, out / "text_change.png").name)
     return written
+
+
+def _finish(
+    fig: Any,
+    plt: Any,
+    handles: list[Any],
+    title: str,
+    notes: Sequence[str],
+    height: float,
+    path: Path,
+) -> Path:
+    """The legend above the panels, the title, the notes below them; saved to ``path``."""
+    fig.legend(handles=handles, loc="upper center", ncol=len(handles), fontsize=8,
+               frameon=False, bbox_to_anchor=(0.5, 1 - 0.35 / height))  # fmt: skip
+    fig.suptitle(title, fontsize=10)
+    bottom = (0.3 + 0.16 * min(len(notes), 15)) / height if notes else 0.02
+    if notes:
+        fig.text(0.01, 0.01, _notes_text(notes), fontsize=7, va="bottom", family="monospace")
+    fig.tight_layout(rect=(0, bottom, 1, 1 - 0.7 / height))
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

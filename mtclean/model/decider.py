@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING, Any
 
 from mtclean.degrade.text import zipf
 from mtclean.model.features import Word, neighbours
+from mtclean.model.screen import summarise
+from mtclean.model.spans import degraded_rate
 
 if TYPE_CHECKING:
     import numpy as np
@@ -70,7 +72,6 @@ FEATURES: tuple[str, ...] = (
 )
 CLIP = 10.0
 SCORED_CANDIDATES = 30  # candidate originals whose context fit is compared per word
-SCREEN_ANOMALY = 3.0  # the screen's own margin (mtclean.model.screen.MIN_CONTEXT_GAIN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,10 +123,10 @@ def features(
         return np.zeros((0, len(FEATURES)))
     lowers, prev, nxt = neighbours(text, words)
     letters = np.array([any(c.isalpha() for c in w.text) for w in words])
-    rate = float(calibrated[letters].mean()) if letters.any() else 0.0
+    rate = degraded_rate(words, calibrated)
     gain_array = np.asarray(gains, dtype=np.float64)
     finite = np.isfinite(gain_array)
-    screen = float((gain_array >= SCREEN_ANOMALY).sum() / n)
+    screen = summarise(gains).rate
     occurrences: defaultdict[str, list[int]] = defaultdict(list)
     for i, lower in enumerate(lowers):
         occurrences[lower].append(i)
