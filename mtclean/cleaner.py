@@ -220,7 +220,8 @@ class Cleaner:
         spans, originals = self._reported(analysis)
         if hold is None:
             hold = self._hold(analysis.detections)
-        spans = self._normalized(view.text, spans, stats, hold)
+        reads_spun = self._reads_spun(analysis.detections)
+        spans = self._normalized(view.text, spans, stats, hold, reads_spun)
         out = [originals[id(s)][1] if id(s) in originals else view.to_original(s) for s in spans]
         for name, det in analysis.detections:  # removed whole: not in the view, still reported
             if name in analysis.segmenters:
@@ -285,13 +286,29 @@ class Cleaner:
                 return detection.score is None or detection.score < policy.rate_low
         return False
 
+    def _reads_spun(self, detections: Sequence[tuple[str, Detection]]) -> bool:
+        """Whether the model read the document and estimates its spun share at or above the
+        cascade policy's ``rate_low`` (what clean text reaches): then the siblings' wording
+        may flag words (``mtclean.normalize.sibling_wording``)."""
+        policies = {d.name: getattr(d, "policy", None) for d in self.detectors}
+        for name, detection in detections:
+            policy = policies.get(name)
+            if name == "model" and policy is not None and detection.score is not None:
+                return bool(detection.score >= policy.rate_low)
+        return False
+
     def _normalized(
-        self, text: str, spans: list[Span], stats: dict[str, int], hold: bool
+        self,
+        text: str,
+        spans: list[Span],
+        stats: dict[str, int],
+        hold: bool,
+        reads_spun: bool = False,
     ) -> list[Span]:
         normalizer = self.normalizer
         if normalizer is None:
             return spans
-        spans, counts = normalizer.normalize(text, spans, self.siblings, hold)
+        spans, counts = normalizer.normalize(text, spans, self.siblings, hold, reads_spun)
         for key, value in counts.items():
             stats[f"{normalizer.name}.{key}"] = value
         return spans

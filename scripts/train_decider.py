@@ -19,15 +19,16 @@ import dataclasses
 import json
 import logging
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from mtclean.detectors.model import DEFAULT_MODEL_DIR, ModelDetector
-from mtclean.model import decider
-from mtclean.model.features import FeatureExtractor, word_labels
+from mtclean.model import decider, share
+from mtclean.model.features import FeatureExtractor, Word, word_labels
 from mtclean.model.screen import SpinScreen
-from mtclean.model.spans import calibrated_degraded, degraded_rate
+from mtclean.model.spans import MIN_CONDITION_WORDS, calibrated_degraded, degraded_rate
 from mtclean.model.training import dev_pairs, ngram_tables
 from mtclean.normalize.candidates import default_index
 from mtclean.normalize.ranking import ContextScorer
@@ -42,6 +43,56 @@ def rates(flagged: np.ndarray, labels: np.ndarray, clean: np.ndarray) -> dict[st
         "recall": round(tp / max(int(labels.sum()), 1), 4),
         "clean_flags_per_1000": round(1000 * int((flagged & clean).sum()) / max(clean.sum(), 1), 3),
     }
+
+
+@dataclass(frozen=True)
+class DocumentWords:
+    """One dev document's encoder output, kept for the share estimator."""
+
+    id: str
+    probs: np.ndarray
+    calibrated: np.ndarray
+    words: list[Word]
+
+
+def fit_share(
+    documents: list[DocumentWords], out_of_fold: np.ndarray, labels: np.ndarray, threshold: float
+) -> tuple[share.ShareEstimator, dict[str, float]]:
+    """The share estimator over the decider's out-of-fold probabilities of each document of at
+    least MIN_CONDITION_WORDS words (the decider reads only those), itself scored out of fold
+    (5 folds by article): mean absolute error of the share, AUC of spun against clean, the
+    highest clean estimate and the lowest spun one."""
+    from sklearn.model_selection import GroupKFold
+
+    rows, shares, groups = [], [], []
+    at = 0
+    for doc in documents:
+        n = len(doc.words)
+        if n >= MIN_CONDITION_WORDS:
+            letters = np.array([any(c.isalpha() for c in w.text) for w in doc.words])
+            spun_lean = doc.probs[:, 1] >= doc.probs[:, 2]
+            decided = np.where(spun_lean, out_of_fold[at : at + n], 0.0)
+            calibrated = np.where(spun_lean, doc.calibrated, 0.0)
+            rows.append(share.share_features(decided, calibrated, letters, threshold))
+            shares.append(float(labels[at : at + n][letters].mean()))
+            groups.append(doc.id)
+        at += n
+    x, target = np.vstack(rows), np.asarray(shares)
+    estimate = np.zeros(len(target))
+    for train, test in GroupKFold(5).split(x, target, np.asarray(groups)):
+        fitted = share.fit(x[train], target[train])
+        estimate[test] = [fitted.estimate(row) for row in x[test]]
+    clean, spun = estimate[target == 0], estimate[target > 0]
+    auc = float(((spun[:, None] > clean[None, :]) + 0.5 * (spun[:, None] == clean[None, :])).mean())
+    report = {
+        "documents": len(target),
+        "mean_absolute_error": round(float(np.abs(estimate - target).mean()), 4),
+        "auc_spun_vs_clean": round(auc, 4),
+        "clean_highest": round(float(clean.max()), 4),
+        "spun_lowest": round(float(spun.min()), 4),
+    }
+    log.info("share estimator out of fold: %s", report)
+    return share.fit(x, target), report
 
 
 def main() -> None:
@@ -65,6 +116,7 @@ def main() -> None:
     index = default_index()
     log.info("scoring %d dev documents", len(docs))
     rows, labels, groups, clean, policy_flags = [], [], [], [], []
+    documents: list[DocumentWords] = []
     for fold, table in enumerate(fold_tables):
         scorer.extractor = FeatureExtractor(table)
         screen = SpinScreen(table)
@@ -87,6 +139,7 @@ def main() -> None:
                 calibrated, degraded_rate(words, calibrated), gains
             )
             policy_flags.append(conditioned >= detector.policy.threshold)
+            documents.append(DocumentWords(doc["id"], probs, calibrated, words))
     x = np.vstack(rows)
     y = np.concatenate(labels)
     is_clean = np.concatenate(clean)
@@ -101,6 +154,7 @@ def main() -> None:
             break
         threshold = float(round(cut, 2))
     fitted = dataclasses.replace(decider.fit(x, y.astype(int)), threshold=threshold)
+    estimator, share_report = fit_share(documents, out_of_fold, y, threshold)
     report = {
         "documents": len(docs),
         "words": len(y),
@@ -108,11 +162,16 @@ def main() -> None:
         "target_precision": args.precision,
         "encoder_with_policy": rates(np.concatenate(policy_flags), y, is_clean),
         "decider_out_of_fold": rates(out_of_fold >= threshold, y, is_clean),
+        "share_out_of_fold": share_report,
     }
     print(json.dumps(report, indent=1))
     if args.write:
         path = args.model_dir / decider.DECIDER_FILE
         data = {**fitted.to_json(), "dev": report}
+        path.write_text(json.dumps(data, indent=1) + "\n", "utf-8")
+        log.info("wrote %s", path)
+        path = args.model_dir / share.SHARE_FILE
+        data = {**estimator.to_json(), "dev": share_report}
         path.write_text(json.dumps(data, indent=1) + "\n", "utf-8")
         log.info("wrote %s", path)
 

@@ -304,3 +304,57 @@ def test_shipped_decider_fits_the_detector(detector) -> None:  # type: ignore[no
     data = json.loads((detector.directory / DECIDER_FILE).read_text("utf-8"))
     assert WordDecider.from_json(data) == detector.decider
     assert 0.0 < detector.decider.threshold < 1.0
+
+
+# --- the document's spun share (mtclean.model.share) ------------------------------------------
+
+
+def test_share_features_read_only_words_with_letters() -> None:
+    from mtclean.model.share import FEATURES, share_features
+
+    decided = np.array([0.95, 0.1, 0.99, 0.7])
+    calibrated = np.array([0.5, 0.1, 0.9, 0.3])
+    letters = np.array([True, True, False, True])  # the 0.99 is punctuation
+    row = share_features(decided, calibrated, letters, threshold=0.68)
+    col = dict(zip(FEATURES, row, strict=True))
+    assert col["mean"] == pytest.approx((0.95 + 0.1 + 0.7) / 3)
+    assert col["share_flagged"] == pytest.approx(2 / 3)
+    assert col["share_sure"] == pytest.approx(1 / 3)
+    assert col["top_decile"] == pytest.approx(0.95)  # a tenth of 3 words: the highest one
+    assert col["calibrated_mean"] == pytest.approx((0.5 + 0.1 + 0.3) / 3)
+    empty = share_features(decided, calibrated, np.zeros(4, dtype=bool), threshold=0.68)
+    assert not empty.any()
+
+
+def test_share_estimator_clips_and_round_trips() -> None:
+    from mtclean.model.share import FEATURES, ShareEstimator
+
+    estimator = ShareEstimator((1.0,) + (0.0,) * (len(FEATURES) - 1), -0.1)
+    assert ShareEstimator.from_json(estimator.to_json()) == estimator
+    assert estimator.estimate([0.05, 0, 0, 0, 0]) == 0.0
+    assert estimator.estimate([0.5, 0, 0, 0, 0]) == pytest.approx(0.4)
+    assert estimator.estimate([3.0, 0, 0, 0, 0]) == 1.0
+    with pytest.raises(ValueError, match="not this version"):
+        ShareEstimator.from_json({**estimator.to_json(), "names": ["other"] * len(FEATURES)})
+    with pytest.raises(ValueError, match="do not fit"):
+        ShareEstimator((1.0,), 0.0)
+
+
+def test_spun_seed_scores_far_above_its_clean_siblings(detector) -> None:  # type: ignore[no-untyped-def]
+    """The document score separates the spun repost 003 from the clean coverage 000/001 of the
+    same story (seeds are gold: the estimator never saw them)."""
+    from mtclean.paths import REPO
+    from mtclean.records import Document
+
+    if detector.share is None:
+        pytest.skip("the shipped model has no share.json")
+
+    def score(name: str) -> float:
+        text = (REPO / "seeds" / name).read_text("utf-8")
+        found = detector.detect(Document(text)).score
+        assert found is not None
+        return found
+
+    spun = score("003_b922d01c8accb03d.txt")
+    clean = max(score("000_91c3d4301d021a5a.txt"), score("001_8eb623820132897e.txt"))
+    assert spun > 0.1 > 5 * clean

@@ -242,3 +242,87 @@ def test_the_original_is_never_rewritten_into_its_repost() -> None:
     siblings = Siblings.from_texts([("repost", REPOST)])
     spans, stats = normalizer.normalize(SOURCE, flags, siblings)
     assert spans == [] and stats["source_is_repost"] == 1
+
+
+# --- the siblings' wording (mtclean.normalize.sibling_wording) --------------------------------
+
+SIBLING_INDEX = CandidateIndex(
+    [
+        ("thesaurus", [("official", "noun", ("officer",)), ("meeting", "noun", ("assembly",))]),
+        ("function_words", [("said", "", ("stated",))]),
+    ]
+)
+SIBLING_STORY = [
+    "Officials said the meeting in Geneva was useful. Russian officials said so too.",
+    "The meeting ended. US officials said more talks would follow the meeting.",
+]
+
+
+def test_words_the_siblings_never_write_for_an_original_they_keep_writing() -> None:
+    from mtclean.normalize.sibling_wording import sibling_wording
+
+    text = "Officers stated the assembly was useful; the officers left. An assembly met."
+    hits = sibling_wording(
+        text, SiblingBank.from_texts(SIBLING_STORY), SiblingBank.from_texts([text]), SIBLING_INDEX
+    )
+    assert [(text[h.start : h.end], h.original, h.count) for h in hits] == [
+        ("Officers", "Officials", 3),
+        ("stated", "said", 3),
+        ("assembly", "meeting", 3),
+        ("officers", "officials", 3),
+        ("assembly", "meeting", 3),
+    ]
+    # covered words are left to the spans that cover them; fewer attestations: nothing
+    occupied = [(0, 15)]
+    kept = sibling_wording(
+        text, SiblingBank.from_texts(SIBLING_STORY), SiblingBank.from_texts([text]),
+        SIBLING_INDEX, occupied,
+    )  # fmt: skip
+    assert [text[h.start : h.end] for h in kept] == ["assembly", "officers", "assembly"]
+    assert not sibling_wording(
+        text, SiblingBank.from_texts(SIBLING_STORY), SiblingBank.from_texts([text]),
+        SIBLING_INDEX, min_count=4,
+    )  # fmt: skip
+
+
+MUST_NOT_FLAG = [
+    # the siblings write the word itself
+    "The officers and the officials met.",
+    # the document writes the original elsewhere: its own choice of words, not a spinner's
+    "Officers met officials at the meeting; the assembly was brief.",
+]
+
+
+@pytest.mark.parametrize("text", MUST_NOT_FLAG)
+def test_the_siblings_wording_leaves_alone(text: str) -> None:
+    from mtclean.normalize.sibling_wording import sibling_wording
+
+    story = [*SIBLING_STORY, "Two officers guarded the hall."]
+    hits = sibling_wording(
+        text, SiblingBank.from_texts(story), SiblingBank.from_texts([text]), SIBLING_INDEX
+    )
+    flagged = {text[h.start : h.end].lower() for h in hits}
+    assert "officers" not in flagged
+    if "meeting" in text:
+        assert "assembly" not in flagged
+
+
+def test_the_normalizer_flags_sibling_wording_only_in_a_document_read_as_spun() -> None:
+    from mtclean.normalize.normalizer import NAME, SIBLING_WORDING_SCORE, load_normalizer
+    from mtclean.normalize.siblings import Siblings
+    from mtclean.paths import model_dir
+
+    if not (model_dir() / "normalizer.json").is_file():
+        pytest.skip("no shipped normalizer in models/")
+    normalizer = load_normalizer(model_dir())
+    siblings = Siblings.from_texts(enumerate(SIBLING_STORY), align=False)  # type: ignore[arg-type]
+    text = "Russian officers stated the assembly in Geneva was useful."
+    quiet, _ = normalizer.normalize(text, [], siblings, reads_spun=False)
+    assert quiet == []
+    flagged, stats = normalizer.normalize(text, [], siblings, reads_spun=True)
+    assert stats["sibling_wording"] == len(flagged) > 0
+    for span in flagged:
+        assert (span.label, span.source, span.score) == ("spun", NAME, SIBLING_WORDING_SCORE)
+        assert span.edit_score < 0.8  # a flag with its candidates, never an edit by itself
+        assert "siblings never write" in span.reason
+    assert not resolve_edits(flagged, 0.8)

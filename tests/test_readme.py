@@ -68,3 +68,22 @@ def test_readme_throughput_table_is_the_benchmark_json() -> None:
     table = bench.readme_table(README.read_text("utf-8"))
     assert table is not None, f"README.md has no line {bench.README_MARK!r}"
     assert table == bench.markdown(result), "run: python scripts/benchmark.py --readme"
+
+
+def test_readme_cascade_block_is_the_benchmark_json() -> None:
+    """The "Measured" cascade and document-score block is ``scripts/bench_cascade.py``'s, from
+    its JSON (regenerate it with ``python scripts/bench_cascade.py --readme`` after a run)."""
+    import importlib.util
+    import json
+
+    path = REPO / "scripts" / "bench_cascade.py"
+    spec = importlib.util.spec_from_file_location("mtclean_bench_cascade_script", path)
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench
+    spec.loader.exec_module(bench)
+    result = json.loads((REPO / "benchmarks" / "cascade.json").read_text("utf-8"))
+    block = bench.readme_block(README.read_text("utf-8"))
+    assert block is not None, f"README.md has no block {bench.README_MARK!r}"
+    expected = f"{bench.README_MARK}\n{bench.markdown(result)}\n{bench.README_END}"
+    assert block == expected, "run: python scripts/bench_cascade.py --readme"

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from mtclean.model.decider import WordDecider
     from mtclean.model.features import Word
+    from mtclean.model.share import ShareEstimator
     from mtclean.normalize.candidates import CandidateIndex
     from mtclean.normalize.ranking import ContextScorer
 
@@ -85,6 +86,7 @@ class ModelDetector:
         self.screen = SpinScreen(self.scorer.extractor.ngrams)
         self.use_screen = screen
         self.decider = _load_decider(self.directory) if threshold is None else None
+        self.share = _load_share(self.directory) if self.decider is not None else None
         self._context: ContextScorer | None = None
         self._index: CandidateIndex | None = None
 
@@ -113,6 +115,10 @@ class ModelDetector:
         threshold: float | None = None,
         known_gains: Sequence[list[float] | None] | None = None,
     ) -> list[tuple[list[Span], float]]:
+        """Each text's spans and estimated degraded share: where the decider ran, the share
+        estimator's reading of the decided probabilities of the words leaning ``spun``
+        (``mtclean.model.share``; ``mt`` damage then counts through its spans); elsewhere the
+        encoder's mean calibrated probability."""
         from mtclean.model.spans import MIN_CONDITION_WORDS as MIN_WORDS
         from mtclean.model.spans import calibrated_degraded, degraded_rate, merge_calibrated
 
@@ -124,6 +130,7 @@ class ModelDetector:
                 continue
             calibrated = calibrated_degraded(probs, self.scorer.calibration)
             rate = degraded_rate(words, calibrated)
+            estimate = rate
             scores = calibrated
             if threshold is None:
                 gains = known_gains[k] if known_gains is not None else None
@@ -131,9 +138,9 @@ class ModelDetector:
                     gains = self.screen.word_gains(text)
                 scores = self.policy.condition(calibrated, rate, gains)
                 if self.decider is not None and gains is not None and len(words) >= MIN_WORDS:
-                    scores = self._decided(text, words, probs, calibrated, gains, scores)
+                    scores, estimate = self._decided(text, words, probs, calibrated, gains, scores)
             cut = self.policy.threshold if threshold is None else threshold
-            out.append((merge_calibrated(text, words, probs, scores, cut, self.name), rate))
+            out.append((merge_calibrated(text, words, probs, scores, cut, self.name), estimate))
         return out
 
     def _decided(
@@ -144,15 +151,18 @@ class ModelDetector:
         calibrated: npt.NDArray[np.float64],
         gains: Sequence[float],
         conditioned: npt.NDArray[np.float64],
-    ) -> npt.NDArray[np.float64]:
+    ) -> tuple[npt.NDArray[np.float64], float]:
         """Scores on the policy's scale: the decider's probability for the words the encoder
         leans ``spun`` on (documents of at least ``MIN_CONDITION_WORDS`` words: the decider
         reads document-level evidence, noise in a sentence or two), moved so that the
         decider's threshold lands on the policy's (``mtclean.model.decider``); the policy's
-        conditioned probability for the others."""
+        conditioned probability for the others. With them, the document's estimated share of
+        spun words (the share estimator's, when the model ships one; else the mean decided
+        probability of the words leaning ``spun``, the others counting 0)."""
         import numpy as np
 
         from mtclean.model.decider import features
+        from mtclean.model.share import share_features
         from mtclean.model.spans import shift_odds
 
         assert self.decider is not None
@@ -164,10 +174,18 @@ class ModelDetector:
             self._index = default_index()
         assert self._index is not None
         rows = features(text, words, probs, calibrated, gains, self._index, self._context)
-        decided = shift_odds(
-            self.decider.probabilities(rows), self.decider.threshold, self.policy.threshold
+        probabilities = self.decider.probabilities(rows)
+        spun = probs[:, 1] >= probs[:, 2]
+        decided = shift_odds(probabilities, self.decider.threshold, self.policy.threshold)
+        letters = np.array([any(c.isalpha() for c in w.text) for w in words])
+        stats = share_features(
+            np.where(spun, probabilities, 0.0),
+            np.where(spun, calibrated, 0.0),
+            letters,
+            self.decider.threshold,
         )
-        return np.asarray(np.where(probs[:, 1] >= probs[:, 2], decided, conditioned))
+        estimate = self.share.estimate(stats) if self.share is not None else float(stats[0])
+        return np.asarray(np.where(spun, decided, conditioned)), estimate
 
     def detect_batch(self, docs: Sequence[Document]) -> list[Detection]:
         # one pass of the screen per document serves both the screen and the policy
@@ -199,3 +217,13 @@ def _load_decider(directory: Path) -> WordDecider | None:
     if not path.is_file():
         return None
     return WordDecider.from_json(json.loads(path.read_text("utf-8")))
+
+
+def _load_share(directory: Path) -> ShareEstimator | None:
+    """``directory/share.json`` when the model ships one (else the decided mean)."""
+    from mtclean.model.share import SHARE_FILE, ShareEstimator
+
+    path = directory / SHARE_FILE
+    if not path.is_file():
+        return None
+    return ShareEstimator.from_json(json.loads(path.read_text("utf-8")))

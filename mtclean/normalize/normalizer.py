@@ -18,7 +18,7 @@ import dataclasses
 import json
 import math
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -45,6 +45,9 @@ from mtclean.records import Candidate, Span
 NAME = "normalizer"
 NAME_SCORE = 0.93  # a name written otherwise by its reference, and that spelling
 ALIGNED_SCORE = 0.95  # a stretch that differs from the verified source, and its restoration
+# a word the siblings' wording gives away: a flag, never an edit by itself (its edit score is
+# this times the ranker's probability, below the default edit threshold)
+SIBLING_WORDING_SCORE = 0.75
 MAX_CANDIDATES = 5  # kept on a span, best first
 MIN_CANDIDATE_SCORE = 0.005  # less likely candidates are not listed (the best one always is)
 MAX_SCORED = 150  # proposals scored per wording (best table ranks first)
@@ -220,6 +223,7 @@ class Normalizer:
         spans: Sequence[Span],
         siblings: SiblingTerms | None = None,
         hold: bool = False,
+        reads_spun: bool = False,
     ) -> tuple[list[Span], dict[str, int]]:
         """``spans`` with ranked candidates (and a replacement) on the spun spans that had no
         replacement; other spans unchanged. Also returns counters for ``CleanResult.stats``.
@@ -227,12 +231,17 @@ class Normalizer:
         ``hold``: the document reads as clean (the model's estimate of its degraded share is
         low), so the ranked spans list their candidates but keep no replacement: flags, never
         edits (a clean "inside" or "whilst" is not a spun "in" or "while"). Restorations from a
-        verified source and name repairs are not held."""
+        verified source and name repairs are not held.
+        ``reads_spun``: the model reads the document as spun through; with siblings and no
+        verified source, the words the siblings' wording gives away are flagged too
+        (``mtclean.normalize.sibling_wording``)."""
         stats: Counter[str] = Counter()
         sources = getattr(siblings, "sources", None)
         alignment = sources.find(text) if sources is not None else None
         if alignment is not None:
             spans = self._against_source(text, spans, alignment, stats)
+        elif reads_spun and siblings is not None:
+            spans = self._with_sibling_wording(text, spans, siblings, stats)
         spans = self._with_names(text, spans, siblings, stats)
         spans = self._extended(text, spans, stats)
         targets = [i for i, s in enumerate(spans) if s.label == "spun" and s.replacement is None]
@@ -280,6 +289,34 @@ class Normalizer:
                 reason=reason,
             )
         return sorted(out, key=lambda s: (s.start, s.end, s.source)), dict(stats)
+
+    def _with_sibling_wording(
+        self, text: str, spans: Sequence[Span], siblings: SiblingTerms, stats: Counter[str]
+    ) -> list[Span]:
+        """Spun flags, without a replacement (the ranking below gives them their candidates,
+        the siblings' wording among them), on the words outside every span that the siblings
+        never write while they keep writing a candidate original of theirs."""
+        from mtclean.normalize.sibling_wording import sibling_wording
+        from mtclean.normalize.siblings import SiblingBank
+
+        occupied = _disjoint((s.start, s.end) for s in spans)
+        document = SiblingBank.from_texts([text])
+        found = sibling_wording(text, siblings, document, self.index, occupied)
+        stats["sibling_wording"] += len(found)
+        added = [
+            Span(
+                hit.start,
+                hit.end,
+                "spun",
+                SIBLING_WORDING_SCORE,
+                NAME,
+                None,
+                f"{NAME}: the siblings never write {hit.word!r} but write {hit.original!r} "
+                f"{hit.count} times",
+            )
+            for hit in found
+        ]
+        return [*spans, *added]
 
     def _with_names(
         self,
@@ -421,6 +458,17 @@ class Normalizer:
                     continue
             kept.append(span)
         return [*kept, *found]
+
+
+def _disjoint(stretches: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The union of ``stretches`` as sorted, disjoint ``(start, end)`` pairs."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(stretches):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _listed(options: Sequence[Scored], votes: Mapping[str, float], n: int) -> list[Candidate]:
