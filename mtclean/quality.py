@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mtclean.degrade.text import words, zipf
 from mtclean.model.features import BOUNDARY
+from mtclean.text import words, zipf
 
 if TYPE_CHECKING:
     import numpy.typing as npt

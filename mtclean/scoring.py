@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Sequence
 
 from mtclean.intervals import max_cover
 from mtclean.records import Span
-
-_WORD = re.compile(r"\w+")
+from mtclean.text import WORD_RE
 
 
 def degradation_score(text: str, spans: Sequence[Span]) -> float:
@@ -21,7 +19,7 @@ def degradation_score(text: str, spans: Sequence[Span]) -> float:
     degraded = [s for s in spans if s.label != "boilerplate"]
     if not degraded:
         return 0.0
-    words = [m.span() for m in _WORD.finditer(text)]
+    words = [m.span() for m in WORD_RE.finditer(text)]
     starts = [start for start, _ in words]
     ends = [end for _, end in words]
     # words wholly inside one boilerplate span: a run of word indices per span

@@ -29,8 +29,8 @@ sys.path.insert(0, str(REPO / "scripts"))
 from train_normalizer import articles  # noqa: E402
 
 from mtclean.degrade.spinner import held_out_spinner  # noqa: E402
-from mtclean.degrade.text import sentences  # noqa: E402
 from mtclean.normalize.alignment import SourceIndex  # noqa: E402
+from mtclean.text import sentences  # noqa: E402
 
 
 def main() -> None:

@@ -33,7 +33,6 @@ import numpy as np
 
 from mtclean import Cleaner, CleanerConfig
 from mtclean.corpora import detokenize
-from mtclean.degrade.text import count_words
 from mtclean.evaluation.gold import load_gold, restore
 from mtclean.evaluation.metrics import evaluate_corpus, false_flags
 from mtclean.evaluation.parts import load_bbc_tech, mlqe_mt_docs, read_mlqe_test20, real_mt_part
@@ -41,6 +40,7 @@ from mtclean.model.data import mlqe_documents
 from mtclean.paths import default_data_dir, model_dir, seeds_dir
 from mtclean.quality import Embedder, QualityModel, load_quality_model
 from mtclean.records import Span
+from mtclean.text import count_words
 
 LOG = logging.getLogger("eval_qe")
 REPO = Path(__file__).resolve().parents[1]

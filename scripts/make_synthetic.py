@@ -35,8 +35,8 @@ from mtclean.degrade import (
     roundtrip_documents,
 )
 from mtclean.degrade.spinner import default_spinner
-from mtclean.degrade.text import paragraphs
 from mtclean.paths import default_data_dir
+from mtclean.text import paragraphs
 
 KINDS = ("spin", "mt", "boilerplate", "mixed")
 

@@ -27,11 +27,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from mtclean.degrade.text import sentences  # noqa: E402
 from mtclean.detectors.model import model_dir  # noqa: E402
 from mtclean.normalize.normalizer import Normalizer  # noqa: E402
 from mtclean.normalize.ranking import RANKER_FEATURES, Ranker, load_context_scorer  # noqa: E402
 from mtclean.normalize.siblings import SiblingBank  # noqa: E402
+from mtclean.text import sentences  # noqa: E402
 
 HELD_OUT = "tech"
 

@@ -29,7 +29,6 @@ from typing import Any
 import numpy as np
 
 from mtclean.corpora import detokenize, read_jsonl
-from mtclean.degrade.text import count_words, sentences
 from mtclean.paths import default_data_dir
 from mtclean.quality import (
     QE_META_FILE,
@@ -38,6 +37,7 @@ from mtclean.quality import (
     Embedder,
     feature_matrix,
 )
+from mtclean.text import count_words, sentences
 
 LOG = logging.getLogger("train_qe")
 REPO = Path(__file__).resolve().parents[1]

@@ -95,22 +95,9 @@ def test_cleaning_twice_changes_nothing(seed: int) -> None:
 
 
 SEED_NAMES = sorted(p.name for p in SEEDS.glob("*.txt"))
-# With the model the second pass reads a different text, and the model's per-document
-# decision can flag and restore a word it left alone the first time (seed 003, spun through:
-# "Level without" -> "Even without"). Only the rules repeat their own passes (the model is too
-# slow to read a document twice), so this is a known failure, kept strict.
-MODEL_NOT_SETTLED = {"003_b922d01c8accb03d.txt"}
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="the model decides again"))
-        if n in MODEL_NOT_SETTLED
-        else n
-        for n in SEED_NAMES
-    ],
-)
+@pytest.mark.parametrize("name", SEED_NAMES)
 def test_cleaning_a_seed_twice_with_the_model(name: str) -> None:
     pytest.importorskip("torch")
     _check(_default(), read_seed(name))

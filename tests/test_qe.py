@@ -11,10 +11,10 @@ from typer.testing import CliRunner
 
 from mtclean import Cleaner, CleanerConfig
 from mtclean.cli import app
-from mtclean.degrade.text import sentences
 from mtclean.detectors.qe import damaged_probability, mt_score
 from mtclean.evaluation.gold import load_gold, restore
 from mtclean.serialize import detect_record
+from mtclean.text import sentences
 
 TEXT = (
     "Talks resume in Geneva\n\n"

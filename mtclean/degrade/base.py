@@ -151,7 +151,7 @@ class Builder:
 
 def substituted_share(degraded: Degraded) -> float:
     """Share of the clean text's words that lie inside spans (the measured density)."""
-    from mtclean.degrade.text import count_words
+    from mtclean.text import count_words
 
     clean_words = count_words(restore(degraded))
     if not clean_words:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from mtclean.degrade.base import Builder, Degraded, Seed, make_rng
-from mtclean.degrade.text import Piece, sentences
+from mtclean.text import Piece, sentences
 
 logger = logging.getLogger(__name__)
 

@@ -35,7 +35,7 @@ from mtclean.degrade.inflection import (
     match_case,
     readings,
 )
-from mtclean.degrade.text import WORD_RE, sentences, zipf
+from mtclean.text import WORD_RE, sentences, zipf
 
 logger = logging.getLogger(__name__)
 

@@ -23,23 +23,11 @@ from typing import ClassVar, Final
 
 from mtclean.intervals import DisjointIntervals
 from mtclean.records import Detection, Document, Span
+from mtclean.text import ABBREVIATIONS
 
 SOURCE: Final = "punctuation"
 Rule = Callable[[str], Iterator[Span]]
 
-# Words that end with a full stop inside a sentence in clean text (lowercased, without the stop).
-ABBREVIATIONS: Final = frozenset(
-    [
-        "mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "etc", "eg", "ie", "no", "nos", "gen",
-        "lt", "col", "sgt", "rep", "reps", "sen", "gov", "govt", "inc", "co", "corp", "ltd",
-        "llc", "plc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
-        "nov", "dec", "approx", "est", "dept", "fig", "figs", "vol", "vols", "pp", "ed", "eds",
-        "al", "cf", "ft", "mt", "rev", "prof", "capt", "cmdr", "adm", "maj", "pvt", "hon",
-        "messrs", "ave", "blvd", "rd", "op", "min", "max", "av", "univ", "assn", "bros", "cie",
-        "dist", "div", "ex", "mins", "hrs", "sq", "yr", "yrs", "wk", "wt", "pt", "pts", "tel",
-        "ref", "nr"
-    ]
-)  # fmt: skip
 CAPITALISED_FUNCTION_WORDS: Final = frozenset(
     [
         "Of", "To", "And", "In", "For", "With", "At", "By", "From", "That", "Said", "Is", "Are",

@@ -1,6 +1,6 @@
 """Sentence-level machine-translation quality estimation as a detector (component ``qe``).
 
-Each sentence of the document (:func:`mtclean.degrade.text.sentences`, the package's one
+Each sentence of the document (:func:`mtclean.text.sentences`, the package's one
 sentence splitter) gets an estimated HTER from the shipped regressor (``models/qe.joblib``, see
 ``models/QE_MODEL_CARD.md`` and :mod:`mtclean.quality`). A sentence whose estimate reaches the
 threshold stored in ``models/qe.json`` becomes an ``mt`` span over the whole sentence, scored
@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from mtclean.config import DEFAULT_REPORT_THRESHOLD
-from mtclean.degrade.text import count_words, sentences
 from mtclean.paths import model_dir
 from mtclean.records import Detection, Document, Span
+from mtclean.text import count_words, sentences
 
 MIN_WORDS = 3  # shorter sentences (headings, datelines) are not scored
 

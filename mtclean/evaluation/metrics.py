@@ -60,6 +60,7 @@ from dataclasses import dataclass, replace
 
 from mtclean.evaluation.gold import GoldSpan
 from mtclean.records import LABELS, Edit, Label, Span
+from mtclean.text import count_words
 
 __all__ = [
     "BeforeAfter",
@@ -511,8 +512,8 @@ def before_after(degraded: str, cleaned: str, reference: str) -> BeforeAfter:
 
 
 def word_count(text: str) -> int:
-    """Whitespace-separated words."""
-    return len(text.split())
+    """Words as the package counts them (``mtclean.text.WORD_RE``)."""
+    return count_words(text)
 
 
 def false_flags(

@@ -32,8 +32,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from mtclean.text import STOP_WORDS
+
 __all__ = [
-    "STOP_WORDS",
     "SiblingComparison",
     "SiblingSupport",
     "compare_with_siblings",
@@ -42,22 +43,6 @@ __all__ = [
     "segments",
     "sibling_support",
 ]
-
-_STOP_WORD_LIST = """
-    a about above after again against all also although am among an and another any are around
-    as at be because been before being below between both but by can could did do does doing
-    done down during each either else even ever every few for from further had has have having
-    he her here hers herself him himself his how however i if in into is it its itself just
-    least less like made make many may me might more most much must my myself neither no nor
-    not now of off on once one only onto or other others otherwise our ours ourselves out over
-    own per rather said same say says several she should since so some still such than that the
-    their theirs them themselves then there these they this those though through thus to too
-    toward towards under until up upon us very via was we were what whatever when where whether
-    which while who whom whose why will with within without would yet you your yours yourself
-    mr mrs ms dr st jan feb mar apr jun jul aug sep sept oct nov dec
-    monday tuesday wednesday thursday friday saturday sunday
-"""
-STOP_WORDS: frozenset[str] = frozenset(_STOP_WORD_LIST.split())
 
 _CONNECTORS = frozenset({"of", "for", "and", "on", "in", "the", "de"})
 _APOSTROPHES = "'\u2019"

@@ -30,10 +30,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mtclean.degrade.text import zipf
 from mtclean.model.features import Word, neighbours
 from mtclean.model.screen import summarise
 from mtclean.model.spans import degraded_rate
+from mtclean.text import zipf
 
 if TYPE_CHECKING:
     import numpy as np

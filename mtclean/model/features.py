@@ -3,7 +3,7 @@ n-gram statistics of the clean training corpus.
 
 The encoder's tokenizer is uncased and blind to frequency, so these are concatenated to its
 output before the classification head; the gradient-boosted model reads them alone (with its
-neighbours'). Words are ``mtclean.degrade.text.WORD_RE`` matches; "context" neighbours are the
+neighbours'). Words are ``mtclean.text.WORD_RE`` matches; "context" neighbours are the
 adjacent words when only spaces separate them (punctuation breaks an n-gram).
 """
 
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mtclean.degrade.function_words import STOPWORDS
-from mtclean.degrade.text import WORD_RE, Piece, sentences, words, zipf
+from mtclean.text import WORD_RE, Piece, sentences, words, zipf
 
 if TYPE_CHECKING:
     import numpy as np

@@ -18,7 +18,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from mtclean.degrade.text import zipf
 from mtclean.model.features import (
     NgramTable,
     ThesaurusIndex,
@@ -26,6 +25,7 @@ from mtclean.model.features import (
     thesaurus_index,
     tokenize,
 )
+from mtclean.text import zipf
 
 MIN_CONTEXT_GAIN = 3.0  # log-probability margin by which a candidate must fit better
 SMOOTHING = 50.0  # Dirichlet prior mass of the bigram estimates

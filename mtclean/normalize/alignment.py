@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mtclean.degrade.text import WORD_RE, Piece, words
+from mtclean.text import WORD_RE, Piece, words
 
 if TYPE_CHECKING:
     from datasketch import MinHash
@@ -105,7 +105,7 @@ def align(repost: str, source: str, source_id: str = "") -> Alignment:
 def anchors(text: str) -> set[str]:
     """The words a spinner leaves alone: capitalised words not opening a sentence, numbers,
     rare lowercase words (lowercased), plus their adjacent pairs for specificity."""
-    from mtclean.degrade.text import zipf
+    from mtclean.text import zipf
 
     found: list[str] = []
     previous_end = -1

@@ -84,7 +84,7 @@ def misspelt_names(text: str, siblings: Iterable[str] = ()) -> list[NameFix]:
     """Proposed repairs of misspelt names in ``text``, in text order."""
     from rapidfuzz.distance import DamerauLevenshtein
 
-    from mtclean.degrade.text import zipf
+    from mtclean.text import zipf
 
     related = list(siblings)
     own = _names([text])

@@ -24,7 +24,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from mtclean.degrade.text import WORD_RE, zipf
 from mtclean.model.features import BOUNDARY
 from mtclean.normalize.alignment import Alignment
 from mtclean.normalize.candidates import (
@@ -41,6 +40,7 @@ from mtclean.normalize.ranking import (
 )
 from mtclean.normalize.wording_counts import WordingCounts
 from mtclean.records import Candidate, Span
+from mtclean.text import WORD_RE, zipf
 
 NAME = "normalizer"
 NAME_SCORE = 0.93  # a name written otherwise by its reference, and that spelling

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from mtclean.degrade.text import WORD_RE
+from mtclean.text import WORD_RE
 
 MIN_SIBLING_COUNT = 3  # times the siblings write the candidate original
 PROPOSALS_READ = 50  # candidate originals looked at per word, best-ranked first

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from mtclean.degrade.text import WORD_RE
 from mtclean.normalize.candidates import MAX_PHRASE_WORDS
+from mtclean.text import WORD_RE
 
 if TYPE_CHECKING:
     from mtclean.normalize.alignment import SourceIndex
