@@ -679,8 +679,8 @@ def _cr_lines(raw_line: bytes) -> list[bytes]:
         json.loads(raw_line)
     except (ValueError, RecursionError):
         return raw_line.split(b"\r")
-    record = raw_line.lstrip(b"\r")  # lines ended by a CR before it: counted, for its number
-    return [b""] * (len(raw_line) - len(record)) + [record]
+    record = raw_line.lstrip(b" \t\r")  # lines ended by a CR before it: counted, for its number
+    return [b""] * raw_line[: len(raw_line) - len(record)].count(b"\r") + [record]
 
 
 def _jsonl_line(

@@ -94,7 +94,7 @@ def test_old_mac_line_ends_are_lines(tmp_path: Path) -> None:
 
 
 def test_a_cr_inside_a_record_is_white_space_not_a_line_end(tmp_path: Path) -> None:
-    (tmp_path / "ws.jsonl").write_bytes(b'\r{"id": "a",\r"text": "Talks resumed."}\n{"id": 1}\n')
+    (tmp_path / "ws.jsonl").write_bytes(b' \r{"id": "a",\r"text": "Talks resumed."}\n{"id": 1}\n')
     _, rejects = _clean(tmp_path, "ws.jsonl")
     assert [r["id"] for r in _records(tmp_path / "out")] == ["a"]
     assert [r["location"] for r in rejects] == ["ws.jsonl:3"]  # the CR before "a" ended line 1
