@@ -11,7 +11,6 @@ import bz2
 import gzip
 import json
 import os
-import sys
 from pathlib import Path
 
 import fuzzing
@@ -176,10 +175,33 @@ def test_the_same_input_twice_is_a_usage_error(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="symlink layout")
-def test_unreadable_inputs_when_not_root() -> None:
+def test_unreadable_files_and_folders_when_not_root() -> None:
     if fuzzing.ROOT:
-        pytest.skip("running as root: chmod does not stop root from reading, so the unreadable "
-                    "file and folder cases are not generated")  # fmt: skip
-    kinds = [fuzzing.make_case(s, "odd_path") for s in range(200)]
-    assert any("locked.jsonl" in c.paths for c in kinds)
+        pytest.skip(
+            "running as root: chmod does not stop root from reading, so the unreadable file "
+            "and folder cases are not generated"
+        )
+    seeds = [s for s in range(300) if "locked.jsonl" in fuzzing.make_case(s, "odd_path").paths]
+    seeds = seeds[:3]
+    assert seeds
+    for seed in seeds:
+        outcome = fuzzing.run_case(seed, kind="odd_path")
+        assert not outcome.problems, outcome.problems
+
+
+def test_readme_fuzz_figures_come_from_the_script() -> None:
+    import importlib.util
+
+    from support import REPO
+
+    path = REPO / "benchmarks" / "fuzz.json"
+    if not path.is_file():
+        pytest.skip(f"{path} not written (python scripts/fuzz.py --cases 10000 --out {path})")
+    spec = importlib.util.spec_from_file_location(
+        "mtclean_fuzz_script", REPO / "scripts" / "fuzz.py"
+    )
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    sentence = script.readme_sentence(json.loads(path.read_text("utf-8")))
+    assert sentence in " ".join((REPO / "README.md").read_text("utf-8").split()), sentence
