@@ -42,6 +42,7 @@ STDIN = "-"
 _BINARY_SNIFF_BYTES = 8192
 _HTML_SNIFF_BYTES = 1024
 PARQUET_BATCH_ROWS = 1024  # rows per record batch read from a Parquet file
+_BOM = b"\xef\xbb\xbf"  # UTF-8's byte order mark, which some tools write first
 
 MAGIC: dict[bytes, Compression] = {
     b"\x1f\x8b": "gzip",
@@ -190,7 +191,8 @@ def _kind_for(path: Path, input_format: str) -> SourceKind:
         return kind
     raw = _raw_head(path)
     if compression_of(raw) is not None:  # corpus.gz: JSONL when it starts like a JSON object
-        return "jsonl" if _head(path, 64).lstrip().startswith(b"{") else "txt"
+        head = _head(path, 64).removeprefix(_BOM).lstrip()  # a BOM first: still JSONL
+        return "jsonl" if head.startswith(b"{") else "txt"
     return "txt"
 
 
@@ -232,6 +234,10 @@ def expand_paths(
     sources: list[Source] = []
     problems: list[InputProblem] = []
     several = len(paths) > 1
+    given = [os.path.normpath(p) for p in paths if p != STDIN]
+    twice = sorted({p for p in given if given.count(p) > 1})
+    if twice:
+        raise UnsupportedInput(f"{twice[0]} is given twice; give each input once")
     for raw in paths:
         if raw == STDIN:
             sources.append(_stdin_source(input_format))
@@ -280,14 +286,18 @@ def _walk(root: Path, problems: list[InputProblem]) -> list[Path]:
 
     for folder, subfolders, names in os.walk(root, onerror=unreadable, followlinks=True):
         kept = []
+        here = os.path.realpath(folder)
         for name in sorted(subfolders):
             full = os.path.join(folder, name)
             real = os.path.realpath(full)
-            if os.path.islink(full) and real in seen:
+            # a folder reached a second time (through a link below it), or a link to a folder
+            # holding this one (its parent, the root's parent): following it reads files twice
+            if real in seen or here.startswith(real.rstrip(os.sep) + os.sep):
                 problems.append(
                     InputProblem(
                         None, full, "symlink_loop",
-                        f"a symbolic link to a folder already read ({real}); not followed",
+                        f"a symbolic link to a folder already read or holding it ({real}); "
+                        "not followed",
                     )
                 )  # fmt: skip
                 continue
@@ -368,11 +378,49 @@ def _decompressing(raw: IO[bytes], compression: Compression | None) -> IO[bytes]
     if compression == "bz2":
         return bz2.BZ2File(raw, "rb")
     if compression == "zstd":
+        return io.BufferedReader(_ZstdReader(raw))
+    return raw
+
+
+class ZstdTruncated(EOFError):
+    """A ``.zst`` stream that ends inside a frame (zstandard's stream reader says nothing)."""
+
+
+class _ZstdReader(io.RawIOBase):
+    """Zstandard frames decompressed one after the other; raises ``ZstdTruncated`` when the
+    input ends inside a frame, so that a truncated file is a problem, not a silent end."""
+
+    _CHUNK = 1 << 16
+
+    def __init__(self, raw: IO[bytes]) -> None:
         import zstandard  # only .zst inputs need it
 
-        reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)
-        return io.BufferedReader(reader)
-    return raw
+        self._raw = raw
+        self._new = zstandard.ZstdDecompressor().decompressobj
+        self._frame = self._new()
+        self._started = False  # the current frame has had input
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            chunk = self._raw.read(self._CHUNK)
+            if not chunk:
+                if self._started and not self._frame.eof:
+                    raise ZstdTruncated("the .zst stream ends inside a frame")
+                return 0
+            while chunk:
+                if self._frame.eof:
+                    self._frame, self._started = self._new(), False
+                self._started = True
+                self._pending += self._frame.decompress(chunk)
+                chunk = self._frame.unused_data if self._frame.eof else b""
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
 
 
 def _sniff(raw: IO[bytes]) -> Compression | None:
@@ -393,6 +441,8 @@ def open_input(source: Source) -> Iterator[IO[bytes]]:
     """A binary stream of ``source``'s bytes, decompressed by magic bytes (a file or stdin)."""
     if source.path is None:
         raw = sys.stdin.buffer
+        if not hasattr(raw, "peek"):  # a replaced stdin (io.BytesIO): sniffing needs peek
+            raw = io.BufferedReader(raw)
         yield _decompressing(raw, _sniff(raw))
         return
     with _open_path(source.path) as stream:
@@ -488,7 +538,8 @@ def _text_document(source: Source) -> InputDocument | InputProblem:
         if not _is_decompression_error(err):
             raise
         return _broken(source, 0, err)
-    text = _decode(data, source.name, source)
+    # stdin's bytes are gone once read: a problem with them keeps them (a file stays on disk)
+    text = _decode(data, source.name, source, keep_raw=source.path is None)
     if isinstance(text, InputProblem):
         return text
     if not text.strip():
@@ -529,7 +580,9 @@ def _record_item(
     if not text.strip():
         return InputProblem(source, location, "empty", "empty document (no text)", raw=raw)
     if looks_like_html(text[:_HTML_SNIFF_BYTES].encode("utf-8", "ignore")):
-        return InputProblem(source, location, "html", f"the text is an HTML page; {HTML_HINT}")
+        return InputProblem(
+            source, location, "html", f"the text is an HTML page; {HTML_HINT}", raw=raw
+        )
     raw_id = record.get(id_field)
     base = source.path.name if source.path is not None else "stdin"
     doc_id = str(raw_id) if raw_id is not None else f"{base}:{number}"
@@ -600,32 +653,50 @@ def _jsonl_documents(
         if isinstance(stream, InputProblem):
             yield stream
             return
+        extra = 0  # lines ended by a lone CR (old Mac line ends) before this one
         for entry in _lines(source, stream):
             if isinstance(entry, InputProblem):
                 yield entry
                 return
-            number, raw_line = entry
-            if not raw_line.strip():
-                continue
-            location = f"{source.name}:{number}"
-            if number == 1 and raw_line.startswith(_BOM):  # a byte order mark: not the record
-                raw_line = raw_line[len(_BOM) :]
-            line = _decode(raw_line, location, source, keep_raw=True)
-            if isinstance(line, InputProblem):
-                yield line
-                continue
-            item: InputDocument | InputProblem
-            try:
-                item = _jsonl_item(line, source, number, text_field, id_field)
-            except RecursionError:  # from the decoder, or from str() of a deep id
-                item = InputProblem(
-                    source, location, "invalid_json",
-                    "JSON nested too deeply to read (over Python's recursion limit)", raw=line,
-                )  # fmt: skip
-            yield item
+            first, whole = entry
+            if first == 1 and whole.startswith(_BOM):  # a byte order mark: not the record
+                whole = whole[len(_BOM) :]
+            pieces = _cr_lines(whole)
+            for offset, raw_line in enumerate(pieces):
+                number = first + extra + offset
+                if raw_line.strip():
+                    yield _jsonl_line(raw_line, source, number, text_field, id_field)
+            extra += len(pieces) - 1
 
 
-_BOM = b"\xef\xbb\xbf"  # UTF-8's byte order mark, which some tools write first
+def _cr_lines(raw_line: bytes) -> list[bytes]:
+    """A line split at lone CRs (a file with old Mac line ends reads as one line), unless it
+    is JSON as a whole (a CR is JSON white space; inside a string it must be escaped, so a
+    split never cuts a valid record)."""
+    if b"\r" not in raw_line:
+        return [raw_line]
+    try:
+        json.loads(raw_line)
+    except (ValueError, RecursionError):
+        return raw_line.split(b"\r")
+    record = raw_line.lstrip(b" \t\r")  # lines ended by a CR before it: counted, for its number
+    return [b""] * raw_line[: len(raw_line) - len(record)].count(b"\r") + [record]
+
+
+def _jsonl_line(
+    raw_line: bytes, source: Source, number: int, text_field: str, id_field: str
+) -> InputDocument | InputProblem:
+    location = f"{source.name}:{number}"
+    line = _decode(raw_line, location, source, keep_raw=True)
+    if isinstance(line, InputProblem):
+        return line
+    try:
+        return _jsonl_item(line, source, number, text_field, id_field)
+    except RecursionError:  # from the decoder, or from str() of a deep id
+        return InputProblem(
+            source, location, "invalid_json",
+            "JSON nested too deeply to read (over Python's recursion limit)", raw=line,
+        )  # fmt: skip
 
 
 def _csv_dialect(source: Source) -> str:

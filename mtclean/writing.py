@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import logging
 import os
 import stat
 import sys
@@ -30,6 +31,8 @@ STDOUT_NAME = "standard output"  # how messages name it
 SIDECAR_SUFFIX = ".mtclean.json"
 _TMP_PREFIX_CHARS = 64  # of the target's name in the temporary file's name
 _DEFAULT_NAME_MAX = 255
+
+logger = logging.getLogger(__name__)
 
 
 class OutputError(Exception):
@@ -247,10 +250,21 @@ def check_writable(target: Path) -> None:
             str(target), f"{ancestor} is a file, not a folder", "choose another folder"
         )
     if not os.access(ancestor, os.W_OK | os.X_OK):
+        if _read_only(ancestor):
+            raise OutputWriteError(
+                str(target), f"{ancestor} is on a read-only file system", "write elsewhere"
+            )
         raise OutputWriteError(
             str(target), f"no permission to write in {ancestor}",
             "check the folder's permissions or write elsewhere",
         )  # fmt: skip
+
+
+def _read_only(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):
+        return False
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -320,6 +334,38 @@ def compressing(handle: _Guarded, compression: Compression, name: str) -> Iterat
         raise OutputWriteError.from_os_error(name, err) from err
 
 
+def _tmp_prefix(target: Path) -> str:
+    """How the temporary files of ``target`` are named: ``.NAME.PID.RANDOM.tmp``."""
+    return f".{target.name[:_TMP_PREFIX_CHARS]}."
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process: alive
+        return True
+    return True
+
+
+def _remove_stale(folder: Path, prefix: str) -> None:
+    """Remove the temporary files a killed run (SIGKILL, power loss) left for this target:
+    those whose writer process is gone. A live writer's file is left alone."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(".tmp")):
+            continue
+        pid = name[len(prefix) :].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            with contextlib.suppress(OSError):
+                os.unlink(folder / name)
+                logger.info("removed %s, left by a run that was killed", folder / name)
+
+
 @contextlib.contextmanager
 def atomic_writer(target: Path) -> Iterator[_Guarded]:
     """Write to a temporary file beside ``target`` and move it into place only on success.
@@ -344,8 +390,11 @@ def atomic_writer(target: Path) -> Iterator[_Guarded]:
         return
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        prefix = f".{target.name[:_TMP_PREFIX_CHARS]}."
-        fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=target.parent)
+        prefix = _tmp_prefix(target)
+        _remove_stale(target.parent, prefix)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f"{prefix}{os.getpid()}.", suffix=".tmp", dir=target.parent
+        )
     except OSError as err:
         raise OutputWriteError.from_os_error(target, err) from err
     try:
