@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from mtclean import Cleaner, CleanerConfig
 from mtclean.cli import app
 from mtclean.degrade.text import sentences
-from mtclean.detectors.qe import damaged_probability, mt_score
+from mtclean.detectors.qe import damaged_probability
 from mtclean.evaluation.gold import load_gold, restore
 from mtclean.serialize import detect_record
 
@@ -56,14 +56,10 @@ def test_damaged_probability_rises_with_the_estimate() -> None:
     assert values == sorted(values) and 0.0 < values[0] < values[-1] < 1.0
 
 
-def test_mt_score_weights_sentences_by_words() -> None:
-    assert mt_score([1.0, 0.0], [3, 1]) == 0.75
-    assert mt_score([], []) == 0.0
-
-
 def test_qe_is_off_by_default_and_the_detect_contract_unchanged() -> None:
     assert CleanerConfig().qe is False
     result = Cleaner(CleanerConfig(model=False)).clean("Talks resumed on Monday in Geneva.")
+    assert result.mt_score is None
     assert set(detect_record(result, "Talks resumed on Monday in Geneva.")) == {
         "id",
         "score",
@@ -92,7 +88,7 @@ def test_shipped_threshold_flags_a_subset_and_detect_reports_the_mt_score() -> N
     result = cleaner.clean(TEXT)
     assert len(result.spans) <= len(_qe_only(threshold=0.0).clean(TEXT).spans)
     record = detect_record(result, TEXT)
-    assert record["mt_score"] == result.metadata["qe"]["mt_score"]
+    assert record["mt_score"] == result.metadata["qe"]["mt_score"] == result.mt_score
 
 
 def _clean_seed_bodies() -> list[tuple[str, str]]:
