@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--train-per-lp", type=int, default=2400,
                         help="MLQE train sentences per language pair (all: 0)")  # fmt: skip
     parser.add_argument("--bbc-articles", type=int, default=120)
-    parser.add_argument("--clean-train-articles", type=int, default=0,
+    parser.add_argument("--clean-train-articles", type=int, default=300,
                         help="BBC non-tech articles (not the threshold's) whose sentences are "
                         "added to training as HTER 0: human news needs no post-edit")  # fmt: skip
     parser.add_argument("--max-flags-per-1000", type=float, default=0.5,

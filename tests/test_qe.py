@@ -111,9 +111,10 @@ def test_clean_seed_bodies_stay_within_one_qe_flag_per_1000_words() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known: the shipped threshold flags one sentence of seed 000's body, a long quote "
-    "(benchmarks/qe.json: 0.49 flags per 1,000 words); qe is off by default, so the default "
-    "output of the clean seeds is unchanged",
+    reason="known: the shipped threshold flags a short rhetorical sentence in each clean seed "
+    "body ('And that's a recipe for tension, for conflict, for war.'; 'Not assurances, not "
+    "safeguards, but guarantees.'; benchmarks/qe.json clean_seed_bodies); qe is off by default, "
+    "so the default output of the clean seeds is unchanged",
 )
 def test_clean_seed_bodies_get_no_qe_flags() -> None:
     _needs_model()
