@@ -97,6 +97,12 @@ def inside_boilerplate_dropped(spans: Sequence[Span]) -> list[Span]:
     return [s for s in spans if s.label == "boilerplate" or not covered(s)]
 
 
+def _mt_score(metadata: dict[str, Any]) -> float | None:
+    """The document MT score the ``qe`` detector put in ``metadata["qe"]``, if it ran."""
+    qe = metadata.get("qe")
+    return float(qe["mt_score"]) if isinstance(qe, dict) and "mt_score" in qe else None
+
+
 def document_score(
     text: str, spans: Sequence[Span], detections: Sequence[tuple[str, Detection]]
 ) -> float:
@@ -347,6 +353,7 @@ class Cleaner:
             metadata=metadata,
             score=document_score(doc.text, spans, detections),
             stats=stats,
+            mt_score=_mt_score(metadata),
         )
 
     def _settled(

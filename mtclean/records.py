@@ -122,7 +122,10 @@ class Detection:
 class CleanResult:
     """The cleaned text and everything needed to explain and replay it.
 
-    Invariant: ``apply_edits(original_text, result.edits) == result.text``.
+    Invariant: ``apply_edits(original_text, result.edits) == result.text``. ``score`` is the
+    document's degradation score (:func:`mtclean.cleaner.document_score`); ``mt_score`` the
+    document MT score (:mod:`mtclean.mt_score`: P(machine-translated)), ``None`` when the ``qe``
+    component did not run.
     """
 
     id: str
@@ -132,3 +135,4 @@ class CleanResult:
     metadata: Mapping[str, Any]
     score: float
     stats: Mapping[str, int] = field(default_factory=dict)
+    mt_score: float | None = None

@@ -5,9 +5,11 @@
 1. Sentences: Pearson and Spearman of the estimate with HTER on MLQE-PE ``test20`` (held out),
    per language pair and overall; precision/recall at flagging sentences with HTER >= 0.3 at
    the shipped threshold (and, for reference, at an estimate >= 0.3).
-2. Documents: the document MT score (``metadata["qe"]["mt_score"]``) as a classifier of MLQE
-   ``test20`` documents (5 consecutive sentences per language pair) against held-out BBC
-   ``tech`` articles: ROC AUC.
+2. Documents: the document MT score (``CleanResult.mt_score``, :mod:`mtclean.mt_score`) as a
+   classifier of MLQE ``test20`` pseudo-documents (:data:`DOC_SENTENCES` consecutive sentences
+   per language pair, about a BBC article's length) against held-out BBC ``tech`` articles,
+   and against the same documents' post-edits: ROC AUC, and the share each set loses at the
+   shipped keep/drop threshold.
 3. Spans: seeds 002/004 (``seeds/gold.jsonl``, req ``mt`` spans) and ``mlqe_real_mt`` (the
    ``mtclean evaluate`` part, ``--mlqe-docs`` documents in its seed-0 order): span P/R/F1 of
    the ``mt`` label with and without the ``qe`` detector, for the default Cleaner and the
@@ -33,10 +35,10 @@ import numpy as np
 
 from mtclean import Cleaner, CleanerConfig
 from mtclean.corpora import detokenize
+from mtclean.detectors.qe import estimate_documents
 from mtclean.evaluation.gold import load_gold, restore
 from mtclean.evaluation.metrics import evaluate_corpus, false_flags
 from mtclean.evaluation.parts import load_bbc_tech, mlqe_mt_docs, read_mlqe_test20, real_mt_part
-from mtclean.model.data import mlqe_documents
 from mtclean.paths import default_data_dir, model_dir, seeds_dir
 from mtclean.quality import Embedder, QualityModel, load_quality_model
 from mtclean.records import Span
@@ -47,6 +49,21 @@ REPO = Path(__file__).resolve().parents[1]
 DAMAGED_HTER = 0.3
 MT_SEEDS = ("002", "004")
 CLEAN_SEEDS = ("000", "001")
+DOC_SENTENCES = 20  # sentences per MLQE pseudo-document (a BBC tech article has ~20)
+SEP = "\n"
+
+
+def pseudo_documents(rows: list[dict[str, Any]], size: int, field: str) -> list[tuple[str, str]]:
+    """(language pair, text): ``size`` consecutive detokenised sentences per language pair
+    (in file order), one per line; a short remainder is dropped."""
+    groups: dict[str, list[str]] = {}
+    for row in rows:
+        groups.setdefault(str(row["lp"]), []).append(detokenize(str(row[field])))
+    out: list[tuple[str, str]] = []
+    for lp, texts in sorted(groups.items()):
+        for begin in range(0, len(texts) - size + 1, size):
+            out.append((lp, SEP.join(texts[begin : begin + size])))
+    return out
 
 
 class CachedEmbedder(Embedder):
@@ -138,7 +155,7 @@ def auc(positives: Sequence[float], negatives: Sequence[float]) -> float:
 
 def mt_scores(cleaner: Cleaner, texts: Sequence[str]) -> list[float]:
     results = list(cleaner.pipe(texts, batch_size=32))
-    return [float(r.metadata["qe"]["mt_score"]) for r in results]
+    return [float(r.mt_score) for r in results if r.mt_score is not None]
 
 
 def mt_spans_scores(
@@ -182,6 +199,53 @@ def span_configs() -> dict[str, CleanerConfig]:
     }
 
 
+def document_level(
+    model: QualityModel, qe_only: Cleaner, test20: list[dict[str, Any]], bbc_texts: list[str]
+) -> dict[str, Any]:
+    """The document MT score (``CleanResult.mt_score``) on ``test20`` pseudo-documents (MT
+    output and, apart, their post-edits) against BBC ``tech``: AUC, and what the shipped
+    keep/drop threshold drops; each document feature alone, for reference."""
+    from mtclean.mt_score import DOCUMENT_FEATURES, load_document_model
+
+    threshold = load_document_model(model_dir().resolve()).drop_threshold
+    mt_docs = pseudo_documents(test20, DOC_SENTENCES, "mt")
+    pe_docs = pseudo_documents(test20, DOC_SENTENCES, "pe")
+    texts = {
+        "mlqe_test20_mt": [t for _, t in mt_docs],
+        "mlqe_test20_postedits": [t for _, t in pe_docs],
+        "bbc_tech": bbc_texts,
+    }
+    scores = {name: mt_scores(qe_only, docs) for name, docs in texts.items()}
+    mt, pe, bbc = scores["mlqe_test20_mt"], scores["mlqe_test20_postedits"], scores["bbc_tech"]
+    features = {
+        name: np.asarray([d.features for d in estimate_documents(model, docs)])
+        for name, docs in texts.items()
+    }
+    return {
+        "doc_sentences": DOC_SENTENCES,
+        "grouping": "consecutive test20 sentences per language pair, file order, one per line",
+        "auc_mlqe_test20_mt_vs_bbc_tech": auc(mt, bbc),
+        "auc_mlqe_test20_mt_vs_postedits": auc(mt, pe),
+        "auc_mlqe_test20_postedits_vs_bbc_tech": auc(pe, bbc),
+        "documents": {name: len(v) for name, v in scores.items()},
+        "mean_mt_score": {name: round(float(np.mean(v)), 4) for name, v in scores.items()},
+        "drop_threshold": threshold,
+        "dropped_share": {
+            name: round(float(np.mean(np.asarray(v) >= threshold)), 4) for name, v in scores.items()
+        },
+        "per_lp_auc_vs_bbc_tech": {
+            lp: auc([s for s, (l2, _) in zip(mt, mt_docs, strict=True) if l2 == lp], bbc)
+            for lp in sorted({lp for lp, _ in mt_docs})
+        },
+        "single_feature_auc_mt_vs_bbc_tech": {
+            name: auc(
+                features["mlqe_test20_mt"][:, i].tolist(), features["bbc_tech"][:, i].tolist()
+            )
+            for i, name in enumerate(DOCUMENT_FEATURES)
+        },
+    }
+
+
 def words_per_second(cleaner: Cleaner, texts: Sequence[str]) -> float:
     words = sum(count_words(t) for t in texts)
     begin = time.perf_counter()
@@ -204,8 +268,17 @@ def summary(report: dict[str, Any]) -> list[str]:
         f"recall {flag['recall']:.3f}"
     )
     docs = report["documents"]
-    lines.append(f"document mt_score AUC, test20 vs BBC tech: "
-                 f"{docs['auc_mlqe_test20_mt_vs_bbc_tech']:.3f}")  # fmt: skip
+    lines.append(
+        f"document mt_score AUC ({docs['doc_sentences']}-sentence test20 documents): vs BBC tech "
+        f"{docs['auc_mlqe_test20_mt_vs_bbc_tech']:.3f}, vs their post-edits "
+        f"{docs['auc_mlqe_test20_mt_vs_postedits']:.3f}"
+    )
+    dropped = docs["dropped_share"]
+    lines.append(
+        f"dropped at mt_score>={docs['drop_threshold']}: "
+        f"test20 MT {dropped['mlqe_test20_mt']:.3f}, "
+        f"post-edits {dropped['mlqe_test20_postedits']:.3f}, BBC tech {dropped['bbc_tech']:.3f}"
+    )
     clean = report["clean"]
     lines.append(
         f"clean flags per 1,000 words: BBC tech {clean['bbc_tech']['flags_per_1000_words']:.2f}, "
@@ -265,29 +338,8 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     bbc = load_bbc_tech(args.data / "bbc_news" / "articles.jsonl", args.bbc_docs)
     bbc_texts = [text for _, text in bbc]
-    documents = mlqe_documents(test20)
-    mlqe_scores = mt_scores(qe_only, [d.mt.text for d in documents])
     bbc_results = list(qe_only.pipe(bbc_texts, batch_size=32))
-    bbc_scores = [float(r.metadata["qe"]["mt_score"]) for r in bbc_results]
-    pe_scores = mt_scores(qe_only, [d.clean for d in documents])
-    report["documents"] = {
-        "auc_mlqe_test20_mt_vs_bbc_tech": auc(mlqe_scores, bbc_scores),
-        "auc_mlqe_test20_mt_vs_postedits": auc(mlqe_scores, pe_scores),
-        "mlqe_documents": len(mlqe_scores),
-        "bbc_tech_articles": len(bbc_scores),
-        "mean_mt_score": {
-            "mlqe_test20_mt": round(float(np.mean(mlqe_scores)), 4),
-            "mlqe_test20_postedits": round(float(np.mean(pe_scores)), 4),
-            "bbc_tech": round(float(np.mean(bbc_scores)), 4),
-        },
-        "max_bbc_tech_mt_score": round(max(bbc_scores), 4),
-        "per_lp_auc_vs_bbc_tech": {
-            lp: auc(
-                [s for s, d in zip(mlqe_scores, documents, strict=True) if d.lp == lp], bbc_scores
-            )
-            for lp in sorted({d.lp for d in documents})
-        },
-    }
+    report["documents"] = document_level(model, qe_only, test20, bbc_texts)
     LOG.info("documents: %s", report["documents"])
 
     # clean text: qe flags per 1,000 words (one flagged sentence = one false flag)

@@ -62,14 +62,17 @@ def mlqe_rows(data: Path, split: str, per_lp: int | None, seed: int) -> list[dic
     return out
 
 
-def bbc_clean_sentences(data: Path, articles: int) -> tuple[list[str], list[str]]:
+def bbc_clean_sentences(
+    data: Path, articles: int, picked_by_hash: bool = True
+) -> tuple[list[str], list[str]]:
     """Sentences (and their article ids) of the first ``articles`` non-tech BBC articles
-    picked by id hash (the threshold's clean text)."""
+    picked by id hash (the threshold's clean text; ``picked_by_hash=False``: the first of the
+    others, clean training sentences)."""
     picked: list[tuple[str, str]] = []
     for record in read_jsonl(data / "bbc_news" / "articles.jsonl"):
         if record.get("category") == HELD_OUT_BBC:
             continue
-        if stable_pick(str(record["id"]), 0.25):
+        if stable_pick(str(record["id"]), 0.25) == picked_by_hash:
             picked.append((str(record["id"]), str(record["text"])))
     picked = picked[:articles]
     texts, ids = [], []
@@ -159,6 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--train-per-lp", type=int, default=2400,
                         help="MLQE train sentences per language pair (all: 0)")  # fmt: skip
     parser.add_argument("--bbc-articles", type=int, default=120)
+    parser.add_argument("--clean-train-articles", type=int, default=300,
+                        help="BBC non-tech articles (not the threshold's) whose sentences are "
+                        "added to training as HTER 0: human news needs no post-edit")  # fmt: skip
     parser.add_argument("--max-flags-per-1000", type=float, default=0.5,
                         help="clean BBC flags per 1,000 words allowed at the threshold "
                         "(half the issue's limit of 1: a margin for held-out text)")  # fmt: skip
@@ -181,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     texts = {name: [detokenize(r["mt"]) for r in rows] for name, rows in sets.items()}
     hter = {name: np.asarray([float(r["hter"]) for r in rows]) for name, rows in sets.items()}
     texts["bbc"], bbc_ids = bbc_clean_sentences(args.data, args.bbc_articles)
+    clean_texts, clean_ids = bbc_clean_sentences(args.data, args.clean_train_articles, False)
     LOG.info("sentences: %s", {k: len(v) for k, v in texts.items()})
 
     embedder = None if args.no_embedding else Embedder()
@@ -197,13 +204,25 @@ def main(argv: list[str] | None = None) -> int:
     scorer = load_context_scorer((REPO / "models").resolve())
     # what the n-gram table counted each sentence from (see feature_matrix): the post-edit of
     # an MLQE sentence, the article of a BBC sentence
-    articles = bbc_articles(args.data, set(bbc_ids))
+    articles = bbc_articles(args.data, set(bbc_ids) | set(clean_ids))
     counted = {name: [detokenize(r["pe"]) for r in rows] for name, rows in sets.items()}
     counted["bbc"] = [articles[i] for i in bbc_ids]
     X = {
-        name: feature_matrix(texts[name], scorer, embeddings[name], counted[name])
-        for name in texts
+        name: feature_matrix(texts[name], scorer, embeddings[name], counted[name]) for name in texts
     }
+    if clean_texts:
+        clean_X = feature_matrix(
+            clean_texts,
+            scorer,
+            None
+            if embedder is None
+            else cached_embeddings("clean", clean_texts, args.cache, embedder),
+            [articles[i] for i in clean_ids],
+        )
+        X["train"] = np.vstack([X["train"], clean_X])
+        hter["train"] = np.r_[hter["train"], np.zeros(len(clean_texts))]
+        LOG.info("training sentences: %d MLQE + %d clean BBC", len(texts["train"]),
+                 len(clean_texts))  # fmt: skip
 
     results: dict[str, dict[str, float]] = {}
     best_name, best_model, best_r = "", None, -1.0
@@ -244,6 +263,8 @@ def main(argv: list[str] | None = None) -> int:
             "data": "MLQE-PE train (mt -> hter), detokenised",
             "sentences": len(texts["train"]),
             "per_lp": per_lp,
+            "clean_bbc_articles_at_hter_0": args.clean_train_articles,
+            "clean_bbc_sentences_at_hter_0": len(clean_texts),
         },
         "selection": results,
         "damaged_hter": DAMAGED_HTER,

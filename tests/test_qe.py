@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from mtclean import Cleaner, CleanerConfig
 from mtclean.cli import app
-from mtclean.detectors.qe import damaged_probability, mt_score
+from mtclean.detectors.qe import damaged_probability
 from mtclean.evaluation.gold import load_gold, restore
 from mtclean.serialize import detect_record
 from mtclean.text import sentences
@@ -56,14 +56,10 @@ def test_damaged_probability_rises_with_the_estimate() -> None:
     assert values == sorted(values) and 0.0 < values[0] < values[-1] < 1.0
 
 
-def test_mt_score_weights_sentences_by_words() -> None:
-    assert mt_score([1.0, 0.0], [3, 1]) == 0.75
-    assert mt_score([], []) == 0.0
-
-
 def test_qe_is_off_by_default_and_the_detect_contract_unchanged() -> None:
     assert CleanerConfig().qe is False
     result = Cleaner(CleanerConfig(model=False)).clean("Talks resumed on Monday in Geneva.")
+    assert result.mt_score is None
     assert set(detect_record(result, "Talks resumed on Monday in Geneva.")) == {
         "id",
         "score",
@@ -92,7 +88,7 @@ def test_shipped_threshold_flags_a_subset_and_detect_reports_the_mt_score() -> N
     result = cleaner.clean(TEXT)
     assert len(result.spans) <= len(_qe_only(threshold=0.0).clean(TEXT).spans)
     record = detect_record(result, TEXT)
-    assert record["mt_score"] == result.metadata["qe"]["mt_score"]
+    assert record["mt_score"] == result.metadata["qe"]["mt_score"] == result.mt_score
 
 
 def _clean_seed_bodies() -> list[tuple[str, str]]:
@@ -115,9 +111,10 @@ def test_clean_seed_bodies_stay_within_one_qe_flag_per_1000_words() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known: the shipped threshold flags one sentence of seed 000's body, a long quote "
-    "(benchmarks/qe.json: 0.49 flags per 1,000 words); qe is off by default, so the default "
-    "output of the clean seeds is unchanged",
+    reason="known: the shipped threshold flags a short rhetorical sentence in each clean seed "
+    "body ('And that's a recipe for tension, for conflict, for war.'; 'Not assurances, not "
+    "safeguards, but guarantees.'; benchmarks/qe.json clean_seed_bodies); qe is off by default, "
+    "so the default output of the clean seeds is unchanged",
 )
 def test_clean_seed_bodies_get_no_qe_flags() -> None:
     _needs_model()

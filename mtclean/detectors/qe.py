@@ -8,22 +8,29 @@ with the calibrated probability that its HTER is at least 0.3 (never below the r
 threshold, so a flag is always reported); no replacement.
 
 The detection's ``score`` is left ``None`` (the document score stays the share of degraded
-content words, :mod:`mtclean.scoring`); the document MT score (the calibrated expected share of
-damaged sentences, words weighted) goes into ``metadata["qe"]``:
-``{"mt_score", "sentences", "flagged"}``.
+content words, :mod:`mtclean.scoring`); the document MT score (:mod:`mtclean.mt_score`: the
+calibrated probability that the document is machine-translated, from its sentence estimates and
+the punctuation rules' hits) goes into ``metadata["qe"]``:
+``{"mt_score", "mt_drop", "sentences", "flagged"}`` (``mt_drop``: the score reaches the
+model's documented keep/drop threshold), and from there into ``CleanResult.mt_score``.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from mtclean.config import DEFAULT_REPORT_THRESHOLD
+from mtclean.mt_score import document_features, load_document_model
 from mtclean.paths import model_dir
 from mtclean.records import Detection, Document, Span
-from mtclean.text import count_words, sentences
+from mtclean.text import Piece, count_words, sentences
+
+if TYPE_CHECKING:
+    from mtclean.quality import QualityModel
 
 MIN_WORDS = 3  # shorter sentences (headings, datelines) are not scored
 
@@ -34,12 +41,44 @@ def damaged_probability(estimate: float, calibration: dict[str, Any]) -> float:
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
-def mt_score(probabilities: Sequence[float], lengths: Sequence[int]) -> float:
-    """The document MT score: the expected share of its words in damaged sentences."""
-    total = sum(lengths)
-    if not total:
-        return 0.0
-    return sum(p * n for p, n in zip(probabilities, lengths, strict=True)) / total
+@dataclass(frozen=True, slots=True)
+class Estimated:
+    """One document's scored sentences, their estimated HTER and P(damaged), and the document
+    features of :mod:`mtclean.mt_score` computed from them."""
+
+    pieces: tuple[Piece, ...]
+    estimates: tuple[float, ...]
+    probabilities: tuple[float, ...]
+    features: tuple[float, ...]
+
+
+def estimate_documents(
+    model: QualityModel, texts: Sequence[str], threshold: float | None = None
+) -> list[Estimated]:
+    """Sentence estimates and document features of each text (one encoder pass for all)."""
+    from mtclean.detectors.punctuation import find_spans
+
+    threshold = model.threshold if threshold is None else threshold
+    calibration: dict[str, Any] = model.meta["calibration"]
+    pieces = [[p for p in sentences(t) if count_words(p.text) >= MIN_WORDS] for t in texts]
+    estimates = iter(model.predict([p.text for doc in pieces for p in doc]))
+    out: list[Estimated] = []
+    for text, doc_pieces in zip(texts, pieces, strict=True):
+        values = [next(estimates) for _ in doc_pieces]
+        probabilities = [damaged_probability(v, calibration) for v in values]
+        rule_hits = sum(1 for s in find_spans(text) if s.label == "mt")
+        features = document_features(
+            values,
+            probabilities,
+            [count_words(p.text) for p in doc_pieces],
+            rule_hits,
+            count_words(text),
+            threshold,
+        )
+        out.append(
+            Estimated(tuple(doc_pieces), tuple(values), tuple(probabilities), tuple(features))
+        )
+    return out
 
 
 class QeDetector:
@@ -50,48 +89,41 @@ class QeDetector:
     def __init__(self, directory: Path | None = None, threshold: float | None = None) -> None:
         from mtclean.quality import load_quality_model
 
-        self.model = load_quality_model((directory or model_dir()).resolve())
+        directory = (directory or model_dir()).resolve()
+        self.model = load_quality_model(directory)
+        self.document_model = load_document_model(directory)
         self.threshold = self.model.threshold if threshold is None else threshold
-        self.calibration: dict[str, Any] = self.model.meta["calibration"]
 
     def detect_batch(self, docs: Sequence[Document]) -> list[Detection]:
-        pieces = [
-            [p for p in sentences(doc.text) if count_words(p.text) >= MIN_WORDS] for doc in docs
-        ]
-        flat = [p.text for doc_pieces in pieces for p in doc_pieces]
-        estimates = iter(self.model.predict(flat))
         out: list[Detection] = []
-        for doc_pieces in pieces:
-            spans: list[Span] = []
-            probabilities: list[float] = []
-            for piece in doc_pieces:
-                estimate = next(estimates)
-                probability = damaged_probability(estimate, self.calibration)
-                probabilities.append(probability)
-                if estimate >= self.threshold:
-                    spans.append(
-                        Span(
-                            piece.start,
-                            piece.end,
-                            "mt",
-                            round(max(probability, DEFAULT_REPORT_THRESHOLD), 4),
-                            self.name,
-                            reason=f"qe:hter={estimate:.2f}",
-                        )
-                    )
-            lengths = [count_words(p.text) for p in doc_pieces]
-            score = round(mt_score(probabilities, lengths), 4)
+        for doc in estimate_documents(self.model, [d.text for d in docs]):
+            spans = tuple(
+                Span(
+                    piece.start,
+                    piece.end,
+                    "mt",
+                    round(max(probability, DEFAULT_REPORT_THRESHOLD), 4),
+                    self.name,
+                    reason=f"qe:hter={estimate:.2f}",
+                )
+                for piece, estimate, probability in zip(
+                    doc.pieces, doc.estimates, doc.probabilities, strict=True
+                )
+                if estimate >= self.threshold
+            )
+            score = round(self.document_model.probability(doc.features), 4)
             out.append(
                 Detection(
-                    spans=tuple(spans),
+                    spans=spans,
                     metadata={
                         "qe": {
                             "mt_score": score,
-                            "sentences": len(doc_pieces),
+                            "mt_drop": score >= self.document_model.drop_threshold,
+                            "sentences": len(doc.pieces),
                             "flagged": len(spans),
                         }
                     },
-                    stats={"sentences": len(doc_pieces), "flagged": len(spans)},
+                    stats={"sentences": len(doc.pieces), "flagged": len(spans)},
                 )
             )
         return out
