@@ -140,6 +140,18 @@ def test_killed_keeps_the_old_output_and_the_next_run_clears_what_it_left(
     assert _digest(corpus) == before
 
 
+def test_killed_with_two_workers_leaves_no_worker_printing(tmp_path: Path, corpus: Path) -> None:
+    """SIGKILL on the parent of a pool: the kernel ends its workers with it (Linux), so none is
+    left to print a broken-pipe traceback into the killed run's stderr."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the workers' parent-death signal is Linux-only")
+    out = tmp_path / "clean.jsonl"
+    killed = _signal_mid_run(_clean(corpus, out, "-j", "2"), _temporary_has_data(out),
+                             signal.SIGKILL)  # fmt: skip
+    assert killed.returncode == -signal.SIGKILL
+    assert "Traceback" not in stderr_of(killed), stderr_of(killed)
+
+
 def test_killed_then_resumed_exactly_once(tmp_path: Path, corpus: Path) -> None:
     out = tmp_path / "clean.jsonl.gz"
     killed = _signal_mid_run(_clean(corpus, out, "-j", "2"), _temporary_has_data(out, 20_000),
