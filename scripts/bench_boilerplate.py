@@ -35,6 +35,7 @@ import logging
 import re
 import sys
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,6 +172,66 @@ def removed_mask(lines: Sequence[PageLine], spans: Iterable[Span], threshold: fl
     return mask
 
 
+_TOKEN = re.compile(r"\w+", re.UNICODE | re.MULTILINE | re.IGNORECASE | re.DOTALL)
+
+
+def _shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
+    """Word 4-grams as scrapinghub's evaluate.py counts them (a text shorter than ``n`` words
+    is one shorter shingle; an empty text has none)."""
+    tokens = _TOKEN.findall(text or "")
+    return Counter(
+        tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i : i + n]
+    )
+
+
+def shingle_tp_fp_fn(true: str, pred: str) -> tuple[float, float, float]:
+    """evaluate.py's ``string_shingle_matching``: TP/FP/FN over shingle counts, normalised to
+    sum to 1 so that every page weighs the same."""
+    truth, predicted = _shingles(true), _shingles(pred)
+    tp = fp = fn = 0.0
+    for key in truth.keys() | predicted.keys():
+        t, p = truth.get(key, 0), predicted.get(key, 0)
+        tp += min(t, p)
+        fp += max(0, p - t)
+        fn += max(0, t - p)
+    total = tp + fp + fn
+    return (tp / total, fp / total, fn / total) if total > 0 else (tp, fp, fn)
+
+
+def shingle_metrics(tp_fp_fns: Sequence[tuple[float, float, float]]) -> dict[str, float]:
+    """evaluate.py's ``metrics_from_tp_fp_fns``: precision and recall are means over pages
+    (pages with nothing predicted / nothing true are left out of each), F1 from the two means."""
+
+    def precision(tp: float, fp: float, fn: float) -> float:
+        if fp == fn == 0:
+            return 1.0
+        return 0.0 if tp == fp == 0 else tp / (tp + fp)
+
+    def recall(tp: float, fp: float, fn: float) -> float:
+        if fp == fn == 0:
+            return 1.0
+        return 0.0 if tp == fn == 0 else tp / (tp + fn)
+
+    ps = [precision(*x) for x in tp_fp_fns if x[0] + x[1] > 0]
+    rs = [recall(*x) for x in tp_fp_fns if x[0] + x[2] > 0]
+    p = sum(ps) / len(ps) if ps else 0.0
+    r = sum(rs) / len(rs) if rs else 0.0
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+
+
+def cleaned_text(text: str, spans: Iterable[Span], threshold: float) -> str:
+    """``text`` with the removals at or above ``threshold`` applied (spans never overlap)."""
+    parts, last = [], 0
+    for span in sorted(spans, key=lambda s: (s.start, s.end)):
+        if span.score < threshold or span.replacement is None or span.start < last:
+            continue
+        parts.append(text[last : span.start])
+        parts.append(span.replacement)
+        last = span.end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
 def short_line_baseline(n_words: int) -> Callable[[Sequence[PageLine]], list[bool]]:
     def predict(lines: Sequence[PageLine]) -> list[bool]:
         return [len(_WORD.findall(line.text)) < n_words for line in lines]
@@ -199,29 +260,67 @@ def load_pages(root: Path) -> list[tuple[str, str, str]]:
     return pages
 
 
+def bbc_content_removed(root: Path, detector: BoilerplateDetector, threshold: float) -> dict:
+    """Content lines removed from the held-out clean BBC ``tech`` articles (title, blank line,
+    text): every line there is article text, so every removed line is a false removal."""
+    path = root / "bbc_news" / "articles.jsonl"
+    if not path.is_file():
+        return {"skipped": f"{path} is missing"}
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    lines_total = removed = 0
+    examples: list[str] = []
+    for row in rows:
+        if row["category"] != "tech":
+            continue
+        text = f"{row['title']}\n\n{row['text'].strip()}\n"
+        spans = detector.detect(Document(text)).spans
+        lines = [PageLine(a, b, t, True) for a, b, t in page_lines(text)]
+        mask = removed_mask(lines, spans, threshold)
+        lines_total += len(lines)
+        removed += sum(mask)
+        examples += [line.text[:80] for line, m in zip(lines, mask, strict=True) if m][:3]
+    return {
+        "articles": sum(1 for r in rows if r["category"] == "tech"),
+        "lines": lines_total,
+        "content_lines_removed": removed,
+        "examples": examples[:20],
+    }
+
+
 def run(
     pages: Sequence[tuple[str, str, str]], threshold: float, short_words: Sequence[int]
-) -> dict[str, dict[str, Counts]]:
-    detector = BoilerplateDetector()
-    systems: dict[str, Callable[[str, Sequence[PageLine]], list[bool]]] = {
-        "mtclean boilerplate": lambda text, lines: removed_mask(
-            lines, detector.detect(Document(text)).spans, threshold
-        ),
-        "remove nothing": lambda _text, lines: [False] * len(lines),
-    }
-    for n in short_words:
-        baseline = short_line_baseline(n)
-        systems[f"remove lines < {n} words"] = lambda _text, lines, b=baseline: b(lines)
-    results = {name: {s: Counts() for s in ("all", "dev", "test")} for name in systems}
+) -> tuple[dict[str, dict[str, Counts]], dict[str, dict[str, list[tuple[float, float, float]]]]]:
+    rules = BoilerplateDetector(line_model=False)
+    cascade = BoilerplateDetector()
+    detectors = {"mtclean boilerplate rules only": rules, "mtclean boilerplate": cascade}
+    results: dict[str, dict[str, Counts]] = {}
+    shingles: dict[str, dict[str, list[tuple[float, float, float]]]] = {}
+
+    def record(name: str, split: str, page_id: str, tp_fp_fn: tuple[float, float, float]) -> None:
+        for key in ("all", split):
+            shingles.setdefault(name, {}).setdefault(key, []).append(tp_fp_fn)
+
     for page_id, text, body in tqdm(pages, desc="scoring", file=sys.stderr):
         lines = label_lines(text, body)
         split = split_of(page_id)
-        for name, predict in systems.items():
-            for line, removed in zip(lines, predict(text, lines), strict=True):
+        masks: dict[str, list[bool]] = {"remove nothing": [False] * len(lines)}
+        for name, detector in detectors.items():
+            spans = detector.detect(Document(text)).spans
+            masks[name] = removed_mask(lines, spans, threshold)
+            record(name, split, page_id, shingle_tp_fp_fn(body, cleaned_text(text, spans, threshold)))
+        for n in short_words:
+            masks[f"remove lines < {n} words"] = short_line_baseline(n)(lines)
+        record("all visible text (remove nothing)", split, page_id, shingle_tp_fp_fn(body, text))
+        oracle = "\n".join(line.text for line in lines if line.content)
+        record("oracle line filter (keeps exactly the article's lines)", split, page_id,
+               shingle_tp_fp_fn(body, oracle))
+        for name, mask in masks.items():
+            by_split = results.setdefault(name, {s: Counts() for s in ("all", "dev", "test")})
+            for line, removed in zip(lines, mask, strict=True):
                 for key in ("all", split):
-                    results[name][key].add(not line.content, removed)
-                    results[name][key].pages.add(page_id)
-    return results
+                    by_split[key].add(not line.content, removed)
+                    by_split[key].pages.add(page_id)
+    return results, shingles
 
 
 def fmt(value: float | int | None) -> str:
@@ -273,12 +372,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     pages = load_pages(default_data_dir())
     short_words = [int(n) for n in args.short_words.split(",") if n.strip()]
-    results = run(pages, args.threshold, short_words)
+    results, shingles = run(pages, args.threshold, short_words)
+    shingle_rows = {
+        name: {split: shingle_metrics(values) | {"pages": len(values)} for split, values in by.items()}
+        for name, by in shingles.items()
+    }
     print(markdown(results))
+    print()
+    print("| system (text input) | split | pages | P | R | F1 |")
+    print("|---|---|---|---|---|---|")
+    for name, by in shingle_rows.items():
+        for split in ("all", "dev", "test"):
+            r = by[split]
+            print(f"| {name} | {split} | {r['pages']} | {fmt(r['precision'])} "
+                  f"| {fmt(r['recall'])} | {fmt(r['f1'])} |")
+    bbc = bbc_content_removed(default_data_dir(), BoilerplateDetector(), args.threshold)
+    print()
+    print(f"clean BBC tech articles: {bbc}")
     if args.json:
         payload = {
             "threshold": args.threshold,
             "results": {n: {s: c.row() for s, c in by.items()} for n, by in results.items()},
+            "shingle": shingle_rows,
+            "bbc_tech_clean": bbc,
         }
         args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
         LOG.info("wrote %s", args.json)
