@@ -22,7 +22,16 @@ Method
   ``sha1(page_id)``: tune on dev only, report test.
 - Baselines in the same run: remove nothing; remove every line shorter than N words.
 
-Run: ``python scripts/bench_boilerplate.py [--json out.json] [--short-words 3,5,10]``.
+- Word-shingle metric (the benchmark's own, as scrapinghub's ``evaluate.py`` defines it): the
+  kept text (the detector's removals applied) against ``articleBody``; 4-word shingles of
+  word-character tokens, TP/FP/FN per page normalised to sum 1, precision and recall averaged over
+  pages, F1 from the two averages. Same run: all visible text, the rules alone, the rules + line
+  model, and an oracle line filter keeping exactly the gold content lines.
+- Clean BBC ``tech`` articles (held out from training): content lines removed (should be 0).
+
+Run: ``python scripts/bench_boilerplate.py --json benchmarks/boilerplate.json``, then
+``python scripts/bench_boilerplate.py --readme benchmarks/boilerplate.json`` rewrites the README
+table (``tests/test_boilerplate_readme.py`` checks they agree).
 """
 
 from __future__ import annotations
@@ -307,13 +316,19 @@ def run(
         for name, detector in detectors.items():
             spans = detector.detect(Document(text)).spans
             masks[name] = removed_mask(lines, spans, threshold)
-            record(name, split, page_id, shingle_tp_fp_fn(body, cleaned_text(text, spans, threshold)))
+            record(
+                name, split, page_id, shingle_tp_fp_fn(body, cleaned_text(text, spans, threshold))
+            )
         for n in short_words:
             masks[f"remove lines < {n} words"] = short_line_baseline(n)(lines)
         record("all visible text (remove nothing)", split, page_id, shingle_tp_fp_fn(body, text))
         oracle = "\n".join(line.text for line in lines if line.content)
-        record("oracle line filter (keeps exactly the article's lines)", split, page_id,
-               shingle_tp_fp_fn(body, oracle))
+        record(
+            "oracle line filter (keeps exactly the article's lines)",
+            split,
+            page_id,
+            shingle_tp_fp_fn(body, oracle),
+        )
         for name, mask in masks.items():
             by_split = results.setdefault(name, {s: Counts() for s in ("all", "dev", "test")})
             for line, removed in zip(lines, mask, strict=True):
@@ -354,6 +369,55 @@ def markdown(results: dict[str, dict[str, Counts]]) -> str:
     return "\n".join(rows)
 
 
+README = Path(__file__).resolve().parent.parent / "README.md"
+README_MARK = (
+    "<!-- table from benchmarks/boilerplate.json (python scripts/bench_boilerplate.py) -->"
+)
+README_ROWS = (
+    ("all visible text (remove nothing)", "all visible text, nothing removed (text input)"),
+    ("mtclean boilerplate rules only", "mtclean `boilerplate`, rules only (before the model)"),
+    ("mtclean boilerplate", "mtclean `boilerplate`: rules + line model (text input)"),
+    (
+        "oracle line filter (keeps exactly the article's lines)",
+        "a line filter that keeps exactly the article's lines (upper bound for text input)",
+    ),
+)
+
+
+def readme_markdown(payload: dict) -> str:
+    """The README's table (test half, word-shingle metric) from the benchmark JSON."""
+    rows = ["| system (input) | P | R | F1 |", "|---|---|---|---|"]
+    for key, label in README_ROWS:
+        r = payload["shingle"][key]["test"]
+        rows.append(f"| {label} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} |")
+    bbc = payload["bbc_tech_clean"]
+    if "lines" in bbc:
+        rows.append("")
+        rows.append(
+            f"Clean BBC `tech` articles (held out; title, blank line, text): "
+            f"{bbc['content_lines_removed']} of {bbc['lines']} content lines removed "
+            f"({bbc['articles']} articles)."
+        )
+    return "\n".join(rows)
+
+
+def readme_table(text: str) -> str | None:
+    """The block after ``README_MARK`` in the README ``text`` (None without the mark)."""
+    found = re.search(re.escape(README_MARK) + r"\n((?:\|.*\n)+(?:\n[^\n|#][^\n]*)?)", text)
+    return found.group(1).rstrip("\n") if found else None
+
+
+def update_readme(payload: dict, path: Path = README) -> None:
+    text = path.read_text(encoding="utf-8")
+    old = readme_table(text)
+    if old is None:
+        sys.exit(f"{path} has no line {README_MARK!r}")
+    path.write_text(
+        text.replace(f"{README_MARK}\n{old}", f"{README_MARK}\n{readme_markdown(payload)}"),
+        encoding="utf-8",
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -368,13 +432,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--short-words", default="3,5,10", help="N values for the short-line baseline"
     )
+    parser.add_argument(
+        "--readme",
+        type=Path,
+        metavar="JSON",
+        help="only rewrite the README's table from this benchmark JSON, then exit",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    if args.readme:
+        update_readme(json.loads(args.readme.read_text(encoding="utf-8")))
+        return 0
     pages = load_pages(default_data_dir())
     short_words = [int(n) for n in args.short_words.split(",") if n.strip()]
     results, shingles = run(pages, args.threshold, short_words)
     shingle_rows = {
-        name: {split: shingle_metrics(values) | {"pages": len(values)} for split, values in by.items()}
+        name: {
+            split: shingle_metrics(values) | {"pages": len(values)} for split, values in by.items()
+        }
         for name, by in shingles.items()
     }
     print(markdown(results))
@@ -384,8 +459,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, by in shingle_rows.items():
         for split in ("all", "dev", "test"):
             r = by[split]
-            print(f"| {name} | {split} | {r['pages']} | {fmt(r['precision'])} "
-                  f"| {fmt(r['recall'])} | {fmt(r['f1'])} |")
+            print(
+                f"| {name} | {split} | {r['pages']} | {fmt(r['precision'])} "
+                f"| {fmt(r['recall'])} | {fmt(r['f1'])} |"
+            )
     bbc = bbc_content_removed(default_data_dir(), BoilerplateDetector(), args.threshold)
     print()
     print(f"clean BBC tech articles: {bbc}")

@@ -32,7 +32,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_boilerplate import (  # noqa: E402
+from bench_boilerplate import (
     label_lines,
     load_pages,
     shingle_metrics,
@@ -40,15 +40,15 @@ from bench_boilerplate import (  # noqa: E402
     split_of,
 )
 
-from mtclean.degrade.boilerplate import inject_boilerplate, page_boilerplate  # noqa: E402
-from mtclean.detectors.boilerplate import BoilerplateDetector  # noqa: E402
-from mtclean.detectors.boilerplate_lines import (  # noqa: E402
+from mtclean.degrade.boilerplate import inject_boilerplate, page_boilerplate
+from mtclean.detectors.boilerplate import BoilerplateDetector
+from mtclean.detectors.boilerplate_lines import (
     FEATURES,
     FORMAT,
     TreeEnsemble,
     removal_mask,
 )
-from mtclean.paths import REPO, default_data_dir  # noqa: E402
+from mtclean.paths import REPO, default_data_dir
 
 LOG = logging.getLogger("train_boilerplate")
 
@@ -94,10 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bbc", type=int, default=800, help="BBC articles to add")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--max-iter", type=int, default=250)
+    parser.add_argument("--leaves", type=int, default=15, help="max leaf nodes per tree")
     parser.add_argument(
         "--bbc-cost",
         type=float,
-        default=0.001,
+        default=0.0002,
         help="F1 given up per BBC content line removed (out of fold) when tuning thresholds",
     )
     parser.add_argument("--verbose", action="store_true", help="log the wrong BBC removals")
@@ -154,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         return HistGradientBoostingClassifier(
             max_iter=args.max_iter,
             learning_rate=0.08,
-            max_leaf_nodes=15,
+            max_leaf_nodes=args.leaves,
             min_samples_leaf=20,
             l2_regularization=1.0,
             random_state=args.seed,
@@ -193,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
 
     best: tuple[float, float, float, dict] | None = None
     for t in np.round(np.arange(0.30, 0.96, 0.05), 3):
-        for body_t in (0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.97, 0.99, 1.01):
+        for body_t in (0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.99, 1.01):
             m = evaluate(float(t), body_t)
             LOG.debug(
                 "t %.2f body %.3f: F1 %.4f, BBC removed %d",
@@ -208,13 +209,15 @@ def main(argv: list[str] | None = None) -> int:
     assert best is not None
     _, threshold, body_threshold, dev_metrics = best
     LOG.debug("BBC lines removed out of fold: %s", dev_metrics.pop("_wrong"))
-    LOG.info("threshold %.3f, body %.3f: dev out-of-fold %s", threshold, body_threshold, dev_metrics)
+    LOG.info(
+        "threshold %.3f, body %.3f: dev out-of-fold %s", threshold, body_threshold, dev_metrics
+    )
     clf = make().fit(x, y)
     info = {
         "trained_on": {
             "benchmark_dev_pages": len(pages),
             "bbc_articles": args.bbc,
-            "lines": int(len(y)),
+            "lines": len(y),
             "boilerplate_lines": int(y.sum()),
         },
         "params": {k: v for k, v in clf.get_params().items() if k != "random_state"},

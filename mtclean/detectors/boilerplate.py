@@ -736,17 +736,18 @@ class BoilerplateDetector:
             proba,
             matrix,
             threshold=cut,
-            body_threshold=max(model.body_threshold, cut),
+            body_threshold=model.body_threshold if not self.extracted else cut,
             remove_score=remove,
         )
         for index, p, removed in zip(labels.content, proba, mask, strict=True):
             verdict = labels.final.get(index)
-            if verdict is not None and verdict.reason not in MODEL_DECIDES:
-                if verdict.score >= remove:
-                    continue  # a rule removal that is not a weak rule's: it stands
+            weak = verdict is None or verdict.reason in MODEL_DECIDES
+            if verdict is not None and not weak and verdict.score >= remove:
+                continue  # a rule removal that is not a weak rule's: it stands
             if removed:
-                score = remove + (1.0 - remove) * max(p - cut, 0.0) / max(1.0 - cut, 1e-9)
-                reason = verdict.reason if verdict is not None else "line_model"
+                score = remove + (1.0 - remove) * max(float(p) - cut, 0.0) / max(1.0 - cut, 1e-9)
+                # the model decided (a weak rule's verdict was one of its features)
+                reason = "line_model" if weak or verdict is None else verdict.reason
                 labels.final[index] = Verdict(round(min(score, 1.0), 3), reason)
             elif verdict is not None and verdict.score >= remove:
                 labels.final[index] = Verdict(self.flag_score, verdict.reason)

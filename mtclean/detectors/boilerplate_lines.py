@@ -47,6 +47,8 @@ _FAMILIES: dict[str, tuple[str, ...]] = {
 # documents with fewer non-blank lines than this are left to the rules: the model reads a line
 # in its page's context, which a snippet does not have
 MIN_LINES = 8
+# up to this many lines between two kept prose paragraphs are the article's (a list, a subheading)
+MAX_INNER_RUN = 6
 # the weak rules: where the model is on, it decides these lines (confirms or overrules)
 MODEL_DECIDES = frozenset(_FAMILIES["weak"])
 _FAMILY_OF = {reason: family for family, reasons in _FAMILIES.items() for reason in reasons}
@@ -159,7 +161,7 @@ def line_features(
             "digit_share": sum(c.isdigit() for c in stripped) / chars,
             "separator_count": float(len(_SEPARATORS.findall(stripped))),
             "comma_count": float(stripped.count(",")),
-            "has_quote": float(any(q in stripped for q in "\"\u201c\u201d")),
+            "has_quote": float(any(q in stripped for q in '"\u201c\u201d')),
             "good_paragraph": good[row],
             "repeats": float(counts[line.norm] - 1),
             "title_similarity": _jaccard(set(_WORD.findall(line.norm)), title_words),
@@ -272,7 +274,8 @@ class TreeEnsemble:
                 step = np.where(go_left, tree["left"][node], tree["right"][node])
                 node = np.where(inner, step, node)
             raw += tree["value"][node]
-        return 1.0 / (1.0 + np.exp(-raw))
+        proba: np.ndarray = 1.0 / (1.0 + np.exp(-raw))
+        return proba
 
 
 _COLUMN = {name: i for i, name in enumerate(FEATURES)}
@@ -288,12 +291,13 @@ def removal_mask(
 ) -> np.ndarray:
     """Which lines the cascade removes: a rule verdict at or above ``remove_score`` stands
     unless it is one of the weak rules (``MODEL_DECIDES``: repeated lines, menu runs, low
-    stop-word density, lines between boilerplate); any other line goes when the model's probability reaches
-    ``threshold`` (``body_threshold`` inside the body, where lists and subheadings are article
-    text). The rules' title is kept when a good paragraph follows it, and the model never takes
-    the last good paragraph of a document (a text with no article left is the model's miss).
-    ``proba`` and ``matrix`` are one document's lines; a document of fewer than ``MIN_LINES``
-    lines keeps the rules' decisions."""
+    stop-word density, lines between boilerplate); any other line goes when the model's
+    probability reaches ``threshold`` (``body_threshold`` inside the body, between the first
+    and last good paragraph). Guards: the rules' title stays when a good paragraph follows it;
+    prose next to a run of kept lines holding kept prose stays; a line between two kept prose
+    lines stays (up to ``MAX_INNER_RUN`` lines: a subheading, a list); the document's last good paragraph stays (a text with no
+    article left is the model's miss). ``proba`` and ``matrix`` are one document's lines; a
+    document of fewer than ``MIN_LINES`` lines keeps the rules' decisions."""
     by_rule = matrix[:, _COLUMN["rule_score"]] >= remove_score
     if len(proba) < MIN_LINES:
         return by_rule
@@ -306,22 +310,46 @@ def removal_mask(
     good = (matrix[:, _COLUMN["good_paragraph"]] == 1) & ~strong
     if good.any() and not (good & ~learned).any():
         learned &= ~good
-    # prose next to kept prose stays (article paragraphs come in runs); lines the rules remove
-    # do not separate two paragraphs
+    # prose next to a run of kept lines that holds kept prose stays (article paragraphs come
+    # in runs, with their short intro lines); lines the rules remove do not break a run
     rest = np.flatnonzero(~strong)
     sub_good, sub_learned = good[rest], learned[rest]
-    kept = sub_good & ~sub_learned
     while True:
-        near = np.zeros_like(kept)
-        near[1:] |= kept[:-1]
-        near[:-1] |= kept[1:]
+        anchored = _anchored_runs(~sub_learned, sub_good & ~sub_learned)
+        near = np.zeros_like(anchored)
+        near[1:] |= anchored[:-1]
+        near[:-1] |= anchored[1:]
         grow = near & sub_good & sub_learned
         if not grow.any():
             break
         sub_learned &= ~grow
-        kept |= grow
+    kept = sub_good & ~sub_learned
+    # a short run between two kept prose lines is a subheading or a list of the article
+    prose = np.flatnonzero(kept)
+    for left, right in zip(prose[:-1], prose[1:], strict=True):
+        if 1 < right - left <= MAX_INNER_RUN + 1:
+            sub_learned[left + 1 : right] = False
     learned[rest] = sub_learned
-    return strong | learned
+    mask: np.ndarray = strong | learned
+    return mask
+
+
+def _anchored_runs(kept: np.ndarray, anchors: np.ndarray) -> np.ndarray:
+    """Members of the runs of consecutive ``kept`` positions that hold an anchor."""
+    result = np.zeros_like(kept)
+    start = 0
+    n = len(kept)
+    while start < n:
+        if not kept[start]:
+            start += 1
+            continue
+        end = start
+        while end < n and kept[end]:
+            end += 1
+        if anchors[start:end].any():
+            result[start:end] = True
+        start = end
+    return result
 
 
 def model_path() -> Path:
