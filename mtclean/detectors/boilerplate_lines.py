@@ -15,6 +15,7 @@ numpy, so scikit-learn is only needed to train, not to clean. See ``models/MODEL
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 import re
@@ -294,10 +295,11 @@ def removal_mask(
     stop-word density, lines between boilerplate); any other line goes when the model's
     probability reaches ``threshold`` (``body_threshold`` inside the body, between the first
     and last good paragraph). Guards: the rules' title stays when a good paragraph follows it;
-    prose next to a run of kept lines holding kept prose stays; a line between two kept prose
-    lines stays (up to ``MAX_INNER_RUN`` lines: a subheading, a list); the document's last good paragraph stays (a text with no
-    article left is the model's miss). ``proba`` and ``matrix`` are one document's lines; a
-    document of fewer than ``MIN_LINES`` lines keeps the rules' decisions."""
+    prose next to a run of kept lines holding kept prose stays; up to ``MAX_INNER_RUN`` lines
+    between two kept prose lines stay (a subheading, a list); the document's last good
+    paragraph stays (a text with no article left is the model's miss). ``proba`` and
+    ``matrix`` are one document's lines; a document of fewer than ``MIN_LINES`` lines keeps the
+    rules' decisions."""
     by_rule = matrix[:, _COLUMN["rule_score"]] >= remove_score
     if len(proba) < MIN_LINES:
         return by_rule
@@ -326,7 +328,7 @@ def removal_mask(
     kept = sub_good & ~sub_learned
     # a short run between two kept prose lines is a subheading or a list of the article
     prose = np.flatnonzero(kept)
-    for left, right in zip(prose[:-1], prose[1:], strict=True):
+    for left, right in itertools.pairwise(prose):
         if 1 < right - left <= MAX_INNER_RUN + 1:
             sub_learned[left + 1 : right] = False
     learned[rest] = sub_learned
