@@ -269,6 +269,42 @@ def load_pages(root: Path) -> list[tuple[str, str, str]]:
     return pages
 
 
+def html_rows(
+    root: Path, threshold: float
+) -> dict[str, dict[str, list[tuple[float, float, float]]]]:
+    """Shingle TP/FP/FN per page for trafilatura on the HTML, alone and followed by mtclean's
+    boilerplate detector (reading extracted text, and as if it were any plain text)."""
+    try:
+        from mtclean.extract import extract_html
+    except ImportError:
+        return {}
+    bench = root / BENCH
+    truth = json.loads((bench / "ground-truth.json").read_text(encoding="utf-8"))
+    extracted = BoilerplateDetector(extracted=True)
+    plain = BoilerplateDetector()
+    rows: dict[str, dict[str, list[tuple[float, float, float]]]] = {}
+    for page_id in tqdm(sorted(truth), desc="trafilatura", file=sys.stderr):
+        html = gzip.decompress((bench / "html" / f"{page_id}.html.gz").read_bytes())
+        try:
+            text = extract_html(html.decode("utf-8", errors="replace")).text
+        except ImportError:
+            return {}
+        body = truth[page_id]["articleBody"]
+        outputs = {
+            "trafilatura (HTML input)": text,
+            "trafilatura, then mtclean boilerplate (extracted=True)": cleaned_text(
+                text, extracted.detect(Document(text)).spans, threshold
+            ),
+            "trafilatura, then mtclean boilerplate (as plain text)": cleaned_text(
+                text, plain.detect(Document(text)).spans, threshold
+            ),
+        }
+        for name, output in outputs.items():
+            for key in ("all", split_of(page_id)):
+                rows.setdefault(name, {}).setdefault(key, []).append(shingle_tp_fp_fn(body, output))
+    return rows
+
+
 def bbc_content_removed(root: Path, detector: BoilerplateDetector, threshold: float) -> dict:
     """Content lines removed from the held-out clean BBC ``tech`` articles (title, blank line,
     text): every line there is article text, so every removed line is a false removal."""
@@ -381,6 +417,11 @@ README_ROWS = (
         "oracle line filter (keeps exactly the article's lines)",
         "a line filter that keeps exactly the article's lines (upper bound for text input)",
     ),
+    ("trafilatura (HTML input)", "trafilatura 2.x on the HTML"),
+    (
+        "trafilatura, then mtclean boilerplate (extracted=True)",
+        "trafilatura, then mtclean `boilerplate` (extracted input)",
+    ),
 )
 
 
@@ -388,6 +429,8 @@ def readme_markdown(payload: dict) -> str:
     """The README's table (test half, word-shingle metric) from the benchmark JSON."""
     rows = ["| system (input) | P | R | F1 |", "|---|---|---|---|"]
     for key, label in README_ROWS:
+        if key not in payload["shingle"]:
+            continue
         r = payload["shingle"][key]["test"]
         rows.append(f"| {label} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} |")
     bbc = payload["bbc_tech_clean"]
@@ -446,6 +489,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     pages = load_pages(default_data_dir())
     short_words = [int(n) for n in args.short_words.split(",") if n.strip()]
     results, shingles = run(pages, args.threshold, short_words)
+    shingles.update(html_rows(default_data_dir(), args.threshold))
     shingle_rows = {
         name: {
             split: shingle_metrics(values) | {"pages": len(values)} for split, values in by.items()
