@@ -22,7 +22,16 @@ Method
   ``sha1(page_id)``: tune on dev only, report test.
 - Baselines in the same run: remove nothing; remove every line shorter than N words.
 
-Run: ``python scripts/bench_boilerplate.py [--json out.json] [--short-words 3,5,10]``.
+- Word-shingle metric (the benchmark's own, as scrapinghub's ``evaluate.py`` defines it): the
+  kept text (the detector's removals applied) against ``articleBody``; 4-word shingles of
+  word-character tokens, TP/FP/FN per page normalised to sum 1, precision and recall averaged over
+  pages, F1 from the two averages. Same run: all visible text, the rules alone, the rules + line
+  model, and an oracle line filter keeping exactly the gold content lines.
+- Clean BBC ``tech`` articles (held out from training): content lines removed (should be 0).
+
+Run: ``python scripts/bench_boilerplate.py --json benchmarks/boilerplate.json``, then
+``python scripts/bench_boilerplate.py --readme benchmarks/boilerplate.json`` rewrites the README
+table (``tests/test_boilerplate_readme.py`` checks they agree).
 """
 
 from __future__ import annotations
@@ -35,6 +44,7 @@ import logging
 import re
 import sys
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,6 +181,66 @@ def removed_mask(lines: Sequence[PageLine], spans: Iterable[Span], threshold: fl
     return mask
 
 
+_TOKEN = re.compile(r"\w+", re.UNICODE | re.MULTILINE | re.IGNORECASE | re.DOTALL)
+
+
+def _shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
+    """Word 4-grams as scrapinghub's evaluate.py counts them (a text shorter than ``n`` words
+    is one shorter shingle; an empty text has none)."""
+    tokens = _TOKEN.findall(text or "")
+    return Counter(
+        tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i : i + n]
+    )
+
+
+def shingle_tp_fp_fn(true: str, pred: str) -> tuple[float, float, float]:
+    """evaluate.py's ``string_shingle_matching``: TP/FP/FN over shingle counts, normalised to
+    sum to 1 so that every page weighs the same."""
+    truth, predicted = _shingles(true), _shingles(pred)
+    tp = fp = fn = 0.0
+    for key in truth.keys() | predicted.keys():
+        t, p = truth.get(key, 0), predicted.get(key, 0)
+        tp += min(t, p)
+        fp += max(0, p - t)
+        fn += max(0, t - p)
+    total = tp + fp + fn
+    return (tp / total, fp / total, fn / total) if total > 0 else (tp, fp, fn)
+
+
+def shingle_metrics(tp_fp_fns: Sequence[tuple[float, float, float]]) -> dict[str, float]:
+    """evaluate.py's ``metrics_from_tp_fp_fns``: precision and recall are means over pages
+    (pages with nothing predicted / nothing true are left out of each), F1 from the two means."""
+
+    def precision(tp: float, fp: float, fn: float) -> float:
+        if fp == fn == 0:
+            return 1.0
+        return 0.0 if tp == fp == 0 else tp / (tp + fp)
+
+    def recall(tp: float, fp: float, fn: float) -> float:
+        if fp == fn == 0:
+            return 1.0
+        return 0.0 if tp == fn == 0 else tp / (tp + fn)
+
+    ps = [precision(*x) for x in tp_fp_fns if x[0] + x[1] > 0]
+    rs = [recall(*x) for x in tp_fp_fns if x[0] + x[2] > 0]
+    p = sum(ps) / len(ps) if ps else 0.0
+    r = sum(rs) / len(rs) if rs else 0.0
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+
+
+def cleaned_text(text: str, spans: Iterable[Span], threshold: float) -> str:
+    """``text`` with the removals at or above ``threshold`` applied (spans never overlap)."""
+    parts, last = [], 0
+    for span in sorted(spans, key=lambda s: (s.start, s.end)):
+        if span.score < threshold or span.replacement is None or span.start < last:
+            continue
+        parts.append(text[last : span.start])
+        parts.append(span.replacement)
+        last = span.end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
 def short_line_baseline(n_words: int) -> Callable[[Sequence[PageLine]], list[bool]]:
     def predict(lines: Sequence[PageLine]) -> list[bool]:
         return [len(_WORD.findall(line.text)) < n_words for line in lines]
@@ -199,29 +269,109 @@ def load_pages(root: Path) -> list[tuple[str, str, str]]:
     return pages
 
 
+def html_rows(
+    root: Path, threshold: float
+) -> dict[str, dict[str, list[tuple[float, float, float]]]]:
+    """Shingle TP/FP/FN per page for trafilatura on the HTML, alone and followed by mtclean's
+    boilerplate detector (reading extracted text, and as if it were any plain text)."""
+    try:
+        from mtclean.extract import extract_html
+    except ImportError:
+        return {}
+    bench = root / BENCH
+    truth = json.loads((bench / "ground-truth.json").read_text(encoding="utf-8"))
+    extracted = BoilerplateDetector(extracted=True)
+    plain = BoilerplateDetector()
+    rows: dict[str, dict[str, list[tuple[float, float, float]]]] = {}
+    for page_id in tqdm(sorted(truth), desc="trafilatura", file=sys.stderr):
+        html = gzip.decompress((bench / "html" / f"{page_id}.html.gz").read_bytes())
+        try:
+            text = extract_html(html.decode("utf-8", errors="replace")).text
+        except ImportError:
+            return {}
+        body = truth[page_id]["articleBody"]
+        outputs = {
+            "trafilatura (HTML input)": text,
+            "trafilatura, then mtclean boilerplate (extracted=True)": cleaned_text(
+                text, extracted.detect(Document(text)).spans, threshold
+            ),
+            "trafilatura, then mtclean boilerplate (as plain text)": cleaned_text(
+                text, plain.detect(Document(text)).spans, threshold
+            ),
+        }
+        for name, output in outputs.items():
+            for key in ("all", split_of(page_id)):
+                rows.setdefault(name, {}).setdefault(key, []).append(shingle_tp_fp_fn(body, output))
+    return rows
+
+
+def bbc_content_removed(root: Path, detector: BoilerplateDetector, threshold: float) -> dict:
+    """Content lines removed from the held-out clean BBC ``tech`` articles (title, blank line,
+    text): every line there is article text, so every removed line is a false removal."""
+    path = root / "bbc_news" / "articles.jsonl"
+    if not path.is_file():
+        return {"skipped": f"{path} is missing"}
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    lines_total = removed = 0
+    examples: list[str] = []
+    for row in rows:
+        if row["category"] != "tech":
+            continue
+        text = f"{row['title']}\n\n{row['text'].strip()}\n"
+        spans = detector.detect(Document(text)).spans
+        lines = [PageLine(a, b, t, True) for a, b, t in page_lines(text)]
+        mask = removed_mask(lines, spans, threshold)
+        lines_total += len(lines)
+        removed += sum(mask)
+        examples += [line.text[:80] for line, m in zip(lines, mask, strict=True) if m][:3]
+    return {
+        "articles": sum(1 for r in rows if r["category"] == "tech"),
+        "lines": lines_total,
+        "content_lines_removed": removed,
+        "examples": examples[:20],
+    }
+
+
 def run(
     pages: Sequence[tuple[str, str, str]], threshold: float, short_words: Sequence[int]
-) -> dict[str, dict[str, Counts]]:
-    detector = BoilerplateDetector()
-    systems: dict[str, Callable[[str, Sequence[PageLine]], list[bool]]] = {
-        "mtclean boilerplate": lambda text, lines: removed_mask(
-            lines, detector.detect(Document(text)).spans, threshold
-        ),
-        "remove nothing": lambda _text, lines: [False] * len(lines),
-    }
-    for n in short_words:
-        baseline = short_line_baseline(n)
-        systems[f"remove lines < {n} words"] = lambda _text, lines, b=baseline: b(lines)
-    results = {name: {s: Counts() for s in ("all", "dev", "test")} for name in systems}
+) -> tuple[dict[str, dict[str, Counts]], dict[str, dict[str, list[tuple[float, float, float]]]]]:
+    rules = BoilerplateDetector(line_model=False)
+    cascade = BoilerplateDetector()
+    detectors = {"mtclean boilerplate rules only": rules, "mtclean boilerplate": cascade}
+    results: dict[str, dict[str, Counts]] = {}
+    shingles: dict[str, dict[str, list[tuple[float, float, float]]]] = {}
+
+    def record(name: str, split: str, page_id: str, tp_fp_fn: tuple[float, float, float]) -> None:
+        for key in ("all", split):
+            shingles.setdefault(name, {}).setdefault(key, []).append(tp_fp_fn)
+
     for page_id, text, body in tqdm(pages, desc="scoring", file=sys.stderr):
         lines = label_lines(text, body)
         split = split_of(page_id)
-        for name, predict in systems.items():
-            for line, removed in zip(lines, predict(text, lines), strict=True):
+        masks: dict[str, list[bool]] = {"remove nothing": [False] * len(lines)}
+        for name, detector in detectors.items():
+            spans = detector.detect(Document(text)).spans
+            masks[name] = removed_mask(lines, spans, threshold)
+            record(
+                name, split, page_id, shingle_tp_fp_fn(body, cleaned_text(text, spans, threshold))
+            )
+        for n in short_words:
+            masks[f"remove lines < {n} words"] = short_line_baseline(n)(lines)
+        record("all visible text (remove nothing)", split, page_id, shingle_tp_fp_fn(body, text))
+        oracle = "\n".join(line.text for line in lines if line.content)
+        record(
+            "oracle line filter (keeps exactly the article's lines)",
+            split,
+            page_id,
+            shingle_tp_fp_fn(body, oracle),
+        )
+        for name, mask in masks.items():
+            by_split = results.setdefault(name, {s: Counts() for s in ("all", "dev", "test")})
+            for line, removed in zip(lines, mask, strict=True):
                 for key in ("all", split):
-                    results[name][key].add(not line.content, removed)
-                    results[name][key].pages.add(page_id)
-    return results
+                    by_split[key].add(not line.content, removed)
+                    by_split[key].pages.add(page_id)
+    return results, shingles
 
 
 def fmt(value: float | int | None) -> str:
@@ -255,6 +405,62 @@ def markdown(results: dict[str, dict[str, Counts]]) -> str:
     return "\n".join(rows)
 
 
+README = Path(__file__).resolve().parent.parent / "README.md"
+README_MARK = (
+    "<!-- table from benchmarks/boilerplate.json (python scripts/bench_boilerplate.py) -->"
+)
+README_ROWS = (
+    ("all visible text (remove nothing)", "all visible text, nothing removed (text input)"),
+    ("mtclean boilerplate rules only", "mtclean `boilerplate`, rules only (before the model)"),
+    ("mtclean boilerplate", "mtclean `boilerplate`: rules + line model (text input)"),
+    (
+        "oracle line filter (keeps exactly the article's lines)",
+        "a line filter that keeps exactly the article's lines (upper bound for text input)",
+    ),
+    ("trafilatura (HTML input)", "trafilatura 2.x on the HTML"),
+    (
+        "trafilatura, then mtclean boilerplate (extracted=True)",
+        "trafilatura, then mtclean `boilerplate` (extracted input)",
+    ),
+)
+
+
+def readme_markdown(payload: dict) -> str:
+    """The README's table (test half, word-shingle metric) from the benchmark JSON."""
+    rows = ["| system (input) | P | R | F1 |", "|---|---|---|---|"]
+    for key, label in README_ROWS:
+        if key not in payload["shingle"]:
+            continue
+        r = payload["shingle"][key]["test"]
+        rows.append(f"| {label} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} |")
+    bbc = payload["bbc_tech_clean"]
+    if "lines" in bbc:
+        rows.append("")
+        rows.append(
+            f"Clean BBC `tech` articles (held out; title, blank line, text): "
+            f"{bbc['content_lines_removed']} of {bbc['lines']} content lines removed "
+            f"({bbc['articles']} articles)."
+        )
+    return "\n".join(rows)
+
+
+def readme_table(text: str) -> str | None:
+    """The block after ``README_MARK`` in the README ``text`` (None without the mark)."""
+    found = re.search(re.escape(README_MARK) + r"\n((?:\|.*\n)+(?:\n[^\n|#][^\n]*)?)", text)
+    return found.group(1).rstrip("\n") if found else None
+
+
+def update_readme(payload: dict, path: Path = README) -> None:
+    text = path.read_text(encoding="utf-8")
+    old = readme_table(text)
+    if old is None:
+        sys.exit(f"{path} has no line {README_MARK!r}")
+    path.write_text(
+        text.replace(f"{README_MARK}\n{old}", f"{README_MARK}\n{readme_markdown(payload)}"),
+        encoding="utf-8",
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -269,16 +475,47 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--short-words", default="3,5,10", help="N values for the short-line baseline"
     )
+    parser.add_argument(
+        "--readme",
+        type=Path,
+        metavar="JSON",
+        help="only rewrite the README's table from this benchmark JSON, then exit",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    if args.readme:
+        update_readme(json.loads(args.readme.read_text(encoding="utf-8")))
+        return 0
     pages = load_pages(default_data_dir())
     short_words = [int(n) for n in args.short_words.split(",") if n.strip()]
-    results = run(pages, args.threshold, short_words)
+    results, shingles = run(pages, args.threshold, short_words)
+    shingles.update(html_rows(default_data_dir(), args.threshold))
+    shingle_rows = {
+        name: {
+            split: shingle_metrics(values) | {"pages": len(values)} for split, values in by.items()
+        }
+        for name, by in shingles.items()
+    }
     print(markdown(results))
+    print()
+    print("| system (text input) | split | pages | P | R | F1 |")
+    print("|---|---|---|---|---|---|")
+    for name, by in shingle_rows.items():
+        for split in ("all", "dev", "test"):
+            r = by[split]
+            print(
+                f"| {name} | {split} | {r['pages']} | {fmt(r['precision'])} "
+                f"| {fmt(r['recall'])} | {fmt(r['f1'])} |"
+            )
+    bbc = bbc_content_removed(default_data_dir(), BoilerplateDetector(), args.threshold)
+    print()
+    print(f"clean BBC tech articles: {bbc}")
     if args.json:
         payload = {
             "threshold": args.threshold,
             "results": {n: {s: c.row() for s, c in by.items()} for n, by in results.items()},
+            "shingle": shingle_rows,
+            "bbc_tech_clean": bbc,
         }
         args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
         LOG.info("wrote %s", args.json)

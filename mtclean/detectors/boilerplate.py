@@ -62,12 +62,30 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from mtclean.config import DEFAULT_EDIT_THRESHOLD
 from mtclean.records import Detection, Document, Span
 
+if TYPE_CHECKING:
+    import numpy as np
+
 SOURCE = "boilerplate"
+# rules whose verdict needs support from the line's position (the line model may overrule them)
+CONTEXTUAL_REASONS = frozenset(
+    {
+        "separator",
+        "link_line",
+        "source_tag",
+        "byline",
+        "widget_words",
+        "low_stopword_density",
+        "repeated_line",
+        "menu_block",
+        "between_boilerplate",
+    }
+)
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -607,6 +625,7 @@ class _Labels:
         self.content = [line.index for line in lines if not line.blank]
         self.final: dict[int, Verdict] = {}
         self.pending: dict[int, Verdict] = {}
+        self.title: int | None = None  # the line the rules take for the title
 
     def bad(self, index: int, threshold: float) -> bool:
         verdict = self.final.get(index)
@@ -650,6 +669,9 @@ class BoilerplateDetector:
         flag_score: float = 0.5,
         max_between_words: int = 10,
         split_glued: bool = True,
+        line_model: bool = True,
+        extracted: bool = False,
+        model_path: Path | None = None,
     ) -> None:
         if not 0.0 < remove_threshold <= 1.0:
             raise ValueError(f"remove_threshold must be in (0, 1], got {remove_threshold}")
@@ -657,6 +679,11 @@ class BoilerplateDetector:
         self.flag_score = flag_score
         self.max_between_words = max_between_words
         self.split_glued = split_glued
+        # the learned line classifier (mtclean.detectors.boilerplate_lines) after the rules
+        self.line_model = line_model
+        # the text was already extracted from HTML (trafilatura): the model's stricter threshold
+        self.extracted = extracted
+        self.model_path = model_path
 
     def detect(self, doc: Document) -> Detection:
         text = doc.text
@@ -664,11 +691,66 @@ class BoilerplateDetector:
             return Detection()
         lines = split_lines(text)
         labels = self._label_lines(lines)
+        if self.line_model:
+            self._apply_line_model(labels)
         spans = self._line_spans(text, labels)
         glued = self._glued_spans(text, labels) if self.split_glued else []
         all_spans = sorted([*spans, *glued], key=lambda s: (s.start, s.end))
         metadata = self._metadata(lines, labels, glued, len(text))
         return Detection(tuple(all_spans), metadata, self._stats(labels, glued))
+
+    def rule_features(self, text: str) -> tuple[list[Line], list[int], np.ndarray]:
+        """The line model's input for ``text``: its lines, the non-blank line indices and the
+        feature matrix (one row per non-blank line) over the rules' verdicts. For training."""
+        from mtclean.detectors.boilerplate_lines import line_features
+
+        lines = split_lines(text)
+        labels = self._label_lines(lines)
+        matrix = line_features(
+            lines, labels.content, labels.final, labels.title, extracted=self.extracted
+        )
+        return lines, labels.content, matrix
+
+    def _apply_line_model(self, labels: _Labels) -> None:
+        """The cascade (``boilerplate_lines.removal_mask``): the rules' removals stand, except
+        the weak rules' (repeated lines, menu runs, ...), which the model confirms or overrules;
+        the model also removes lines no rule knows."""
+        from mtclean.detectors.boilerplate_lines import (
+            MIN_LINES,
+            MODEL_DECIDES,
+            line_features,
+            load_model,
+            removal_mask,
+        )
+
+        if len(labels.content) < MIN_LINES:
+            return  # a snippet: the rules decide
+        model = load_model(self.model_path)
+        matrix = line_features(
+            labels.lines, labels.content, labels.final, labels.title, extracted=self.extracted
+        )
+        proba = model.predict_proba(matrix)
+        cut = model.extracted_threshold if self.extracted else model.threshold
+        remove = self.remove_threshold
+        mask = removal_mask(
+            proba,
+            matrix,
+            threshold=cut,
+            body_threshold=model.body_threshold if not self.extracted else cut,
+            remove_score=remove,
+        )
+        for index, p, removed in zip(labels.content, proba, mask, strict=True):
+            verdict = labels.final.get(index)
+            weak = verdict is None or verdict.reason in MODEL_DECIDES
+            if verdict is not None and not weak and verdict.score >= remove:
+                continue  # a rule removal that is not a weak rule's: it stands
+            if removed:
+                score = remove + (1.0 - remove) * max(float(p) - cut, 0.0) / max(1.0 - cut, 1e-9)
+                # the model decided (a weak rule's verdict was one of its features)
+                reason = "line_model" if weak or verdict is None else verdict.reason
+                labels.final[index] = Verdict(round(min(score, 1.0), 3), reason)
+            elif verdict is not None and verdict.score >= remove:
+                labels.final[index] = Verdict(self.flag_score, verdict.reason)
 
     # -- labelling -----------------------------------------------------------------------------
 
@@ -696,6 +778,7 @@ class BoilerplateDetector:
             labels.pending.pop(dropped.index, None)
         if title is not None:  # the first line that is not boilerplate is the title: protect it
             first_index = title.index
+            labels.title = title.index
             labels.pending.pop(first_index, None)
         self._add_weak_candidates(lines, labels, first_index, duplicate[0] if duplicate else None)
         self._resolve_contextual(labels, first_index)
