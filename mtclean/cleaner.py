@@ -282,26 +282,26 @@ class Cleaner:
                 self._unavailable = True
         return self._normalizer
 
-    def _hold(self, detections: Sequence[tuple[str, Detection]]) -> bool:
-        """Whether the model reads the document as clean: its estimated degraded share is
-        below the cascade policy's ``rate_low`` (then restorations stay flags)."""
+    def _reading(self, detections: Sequence[tuple[str, Detection]]) -> str | None:
+        """How the model reads the document: ``"clean"`` when its estimated degraded share is
+        below the cascade policy's ``rate_low`` (or the screen kept the encoder away),
+        ``"spun"`` from there up; ``None`` without the model."""
         policies = {d.name: getattr(d, "policy", None) for d in self.detectors}
         for name, detection in detections:
             policy = policies.get(name)
             if name == "model" and policy is not None:
-                return detection.score is None or detection.score < policy.rate_low
-        return False
+                clean = detection.score is None or detection.score < policy.rate_low
+                return "clean" if clean else "spun"
+        return None
+
+    def _hold(self, detections: Sequence[tuple[str, Detection]]) -> bool:
+        """Whether the model reads the document as clean (then restorations stay flags)."""
+        return self._reading(detections) == "clean"
 
     def _reads_spun(self, detections: Sequence[tuple[str, Detection]]) -> bool:
-        """Whether the model read the document and estimates its spun share at or above the
-        cascade policy's ``rate_low`` (what clean text reaches): then the siblings' wording
-        may flag words (``mtclean.normalize.sibling_wording``)."""
-        policies = {d.name: getattr(d, "policy", None) for d in self.detectors}
-        for name, detection in detections:
-            policy = policies.get(name)
-            if name == "model" and policy is not None and detection.score is not None:
-                return bool(detection.score >= policy.rate_low)
-        return False
+        """Whether the model reads the document as spun through (then the siblings' wording
+        may flag words: ``mtclean.normalize.sibling_wording``)."""
+        return self._reading(detections) == "spun"
 
     def _normalized(
         self,
