@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import random
 import sys
 import time
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import Any
 
 import numpy as np
 from eval_qe import CachedEmbedder
+from train_qe import sample_per_pair
 
 from mtclean.corpora import detokenize, read_jsonl
 from mtclean.evaluation.parts import load_bbc_tech
@@ -44,15 +44,6 @@ def auc(positives: list[float], negatives: list[float]) -> float:
 
     labels = [1] * len(positives) + [0] * len(negatives)
     return round(float(roc_auc_score(labels, [*positives, *negatives])), 4)
-
-
-def sample(rows: list[dict[str, Any]], per_lp: int, seed: int) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for lp in sorted({r["lp"] for r in rows}):
-        group = [r for r in rows if r["lp"] == lp]
-        random.Random(f"{seed}:{lp}").shuffle(group)
-        out.extend(group[:per_lp])
-    return out
 
 
 def chunks(values: list[float], size: int) -> list[float]:
@@ -103,8 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
 
     rows = list(read_jsonl(args.data / "mlqe_pe" / "mt_postedit.jsonl"))
-    test = sample([r for r in rows if r["split"] == "test20"], args.per_lp, args.seed)
-    dev = sample([r for r in rows if r["split"] == "dev"], args.per_lp, args.seed)
+    test = sample_per_pair([r for r in rows if r["split"] == "test20"], args.per_lp, args.seed)
+    dev = sample_per_pair([r for r in rows if r["split"] == "dev"], args.per_lp, args.seed)
     bbc = [
         p.text
         for _, text in load_bbc_tech(args.data / "bbc_news" / "articles.jsonl", args.bbc_docs)

@@ -52,8 +52,11 @@ def stable_pick(key: str, share: float) -> bool:
 
 def mlqe_rows(data: Path, split: str, per_lp: int | None, seed: int) -> list[dict[str, Any]]:
     rows = [r for r in read_jsonl(data / "mlqe_pe" / "mt_postedit.jsonl") if r["split"] == split]
-    if per_lp is None:
-        return rows
+    return rows if per_lp is None else sample_per_pair(rows, per_lp, seed)
+
+
+def sample_per_pair(rows: list[dict[str, Any]], per_lp: int, seed: int) -> list[dict[str, Any]]:
+    """``per_lp`` rows of each language pair, drawn by a seed fixed per pair."""
     out: list[dict[str, Any]] = []
     for lp in sorted({r["lp"] for r in rows}):
         group = [r for r in rows if r["lp"] == lp]
