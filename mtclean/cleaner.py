@@ -7,7 +7,7 @@ import itertools
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from mtclean.config import CleanerConfig
 from mtclean.detectors import Detector, build_detectors
@@ -282,7 +282,9 @@ class Cleaner:
                 self._unavailable = True
         return self._normalizer
 
-    def _reading(self, detections: Sequence[tuple[str, Detection]]) -> str | None:
+    def _reading(
+        self, detections: Sequence[tuple[str, Detection]]
+    ) -> Literal["clean", "spun"] | None:
         """How the model reads the document: ``"clean"`` when its estimated degraded share is
         below the cascade policy's ``rate_low`` (or the screen kept the encoder away),
         ``"spun"`` from there up; ``None`` without the model."""

@@ -31,6 +31,11 @@ DOCUMENT_FEATURES: tuple[str, ...] = (
 )
 
 
+def logistic(z: float) -> float:
+    """1 / (1 + e^-z), with ``z`` clipped to [-50, 50] (no overflow)."""
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
 def document_features(
     estimates: Sequence[float],
     probabilities: Sequence[float],
@@ -73,7 +78,7 @@ class DocumentMtModel:
             c * (v - m) / s
             for c, v, m, s in zip(self.coef, values, self.mean, self.scale, strict=True)
         )
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+        return logistic(z)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DocumentMtModel:

@@ -28,7 +28,12 @@ from mtclean.detectors.model import DEFAULT_MODEL_DIR, ModelDetector
 from mtclean.model import decider, share
 from mtclean.model.features import FeatureExtractor, Word, word_labels
 from mtclean.model.screen import SpinScreen
-from mtclean.model.spans import MIN_CONDITION_WORDS, calibrated_degraded, degraded_rate
+from mtclean.model.spans import (
+    MIN_CONDITION_WORDS,
+    calibrated_degraded,
+    degraded_rate,
+    with_letters,
+)
 from mtclean.model.training import dev_pairs, ngram_tables
 from mtclean.normalize.candidates import default_index
 from mtclean.normalize.ranking import ContextScorer
@@ -69,11 +74,10 @@ def fit_share(
     for doc in documents:
         n = len(doc.words)
         if n >= MIN_CONDITION_WORDS:
-            letters = np.array([any(c.isalpha() for c in w.text) for w in doc.words])
-            spun_lean = doc.probs[:, 1] >= doc.probs[:, 2]
-            decided = np.where(spun_lean, out_of_fold[at : at + n], 0.0)
-            calibrated = np.where(spun_lean, doc.calibrated, 0.0)
-            rows.append(share.share_features(decided, calibrated, letters, threshold))
+            letters = with_letters(doc.words)
+            spun = doc.probs[:, 1] >= doc.probs[:, 2]
+            decided = out_of_fold[at : at + n]
+            rows.append(share.share_features(decided, doc.calibrated, letters, threshold, spun))
             shares.append(float(labels[at : at + n][letters].mean()))
             groups.append(doc.id)
         at += n

@@ -163,7 +163,7 @@ class ModelDetector:
 
         from mtclean.model.decider import features
         from mtclean.model.share import share_features
-        from mtclean.model.spans import shift_odds
+        from mtclean.model.spans import shift_odds, with_letters
 
         assert self.decider is not None
         if self._context is None:
@@ -177,12 +177,8 @@ class ModelDetector:
         probabilities = self.decider.probabilities(rows)
         spun = probs[:, 1] >= probs[:, 2]
         decided = shift_odds(probabilities, self.decider.threshold, self.policy.threshold)
-        letters = np.array([any(c.isalpha() for c in w.text) for w in words])
         stats = share_features(
-            np.where(spun, probabilities, 0.0),
-            np.where(spun, calibrated, 0.0),
-            letters,
-            self.decider.threshold,
+            probabilities, calibrated, with_letters(words), self.decider.threshold, spun
         )
         estimate = self.share.estimate(stats) if self.share is not None else float(stats[0])
         return np.asarray(np.where(spun, decided, conditioned)), estimate

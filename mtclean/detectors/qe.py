@@ -17,14 +17,13 @@ model's documented keep/drop threshold), and from there into ``CleanResult.mt_sc
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from mtclean.config import DEFAULT_REPORT_THRESHOLD
-from mtclean.mt_score import document_features, load_document_model
+from mtclean.mt_score import document_features, load_document_model, logistic
 from mtclean.paths import model_dir
 from mtclean.records import Detection, Document, Span
 from mtclean.text import Piece, count_words, sentences
@@ -38,7 +37,7 @@ MIN_WORDS = 3  # shorter sentences (headings, datelines) are not scored
 def damaged_probability(estimate: float, calibration: dict[str, Any]) -> float:
     """P(HTER >= 0.3) of a sentence from its estimated HTER (logistic, fitted on MLQE dev)."""
     z = float(calibration["coef"]) * estimate + float(calibration["intercept"])
-    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+    return logistic(z)
 
 
 @dataclass(frozen=True, slots=True)

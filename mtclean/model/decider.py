@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from mtclean.model.features import Word, neighbours
 from mtclean.model.screen import summarise
-from mtclean.model.spans import degraded_rate
+from mtclean.model.spans import degraded_rate, with_letters
 from mtclean.text import zipf
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ def features(
     if not n:
         return np.zeros((0, len(FEATURES)))
     lowers, prev, nxt = neighbours(text, words)
-    letters = np.array([any(c.isalpha() for c in w.text) for w in words])
+    letters = with_letters(words)
     rate = degraded_rate(words, calibrated)
     gain_array = np.asarray(gains, dtype=np.float64)
     finite = np.isfinite(gain_array)

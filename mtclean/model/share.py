@@ -40,12 +40,16 @@ def share_features(
     calibrated: npt.NDArray[np.float64],
     letters: npt.NDArray[np.bool_],
     threshold: float,
+    spun: npt.NDArray[np.bool_] | None = None,
 ) -> npt.NDArray[np.float64]:
     """The :data:`FEATURES` of one document: ``decided`` holds each word's decided probability
-    of being spun and ``calibrated`` the encoder's (0 for the words it leans ``mt`` on);
-    ``letters`` marks the words with letters (the others carry no evidence and are left out)."""
+    of being spun and ``calibrated`` the encoder's; ``spun`` marks the words the encoder leans
+    ``spun`` on (the others count 0; all of them when None); ``letters`` marks the words with
+    letters (the others carry no evidence and are left out)."""
     import numpy as np
 
+    if spun is not None:
+        decided, calibrated = np.where(spun, decided, 0.0), np.where(spun, calibrated, 0.0)
     chosen = decided[letters]
     if not len(chosen):
         return np.zeros(len(FEATURES))

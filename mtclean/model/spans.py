@@ -117,13 +117,20 @@ def merge_calibrated(
     return spans
 
 
-def degraded_rate(words: Sequence[Word], calibrated: npt.NDArray[np.float64]) -> float:
-    """The model's estimate of the share of degraded words in a document: the mean calibrated
-    P(degraded) over its words with letters (punctuation-only words carry no evidence)."""
+def with_letters(words: Sequence[Word]) -> npt.NDArray[np.bool_]:
+    """Which words have a letter (punctuation-only words carry no evidence)."""
     import numpy as np
 
-    keep = [i for i, w in enumerate(words) if any(c.isalpha() for c in w.text)]
-    return float(np.mean(calibrated[keep])) if keep else 0.0
+    return np.array([any(c.isalpha() for c in w.text) for w in words], dtype=bool)
+
+
+def degraded_rate(words: Sequence[Word], calibrated: npt.NDArray[np.float64]) -> float:
+    """The model's estimate of the share of degraded words in a document: the mean calibrated
+    P(degraded) over its words with letters (:func:`with_letters`)."""
+    import numpy as np
+
+    keep = with_letters(words)
+    return float(np.mean(calibrated[keep])) if keep.any() else 0.0
 
 
 @dataclass(frozen=True, slots=True)

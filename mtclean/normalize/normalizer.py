@@ -238,10 +238,11 @@ class Normalizer:
         stats: Counter[str] = Counter()
         sources = getattr(siblings, "sources", None)
         alignment = sources.find(text) if sources is not None else None
+        counts = WordingCounts(text)  # one index of the text for every use below
         if alignment is not None:
             spans = self._against_source(text, spans, alignment, stats)
         elif reads_spun and siblings is not None:
-            spans = self._with_sibling_wording(text, spans, siblings, stats)
+            spans = self._with_sibling_wording(text, spans, siblings, counts, stats)
         spans = self._with_names(text, spans, siblings, stats)
         spans = self._extended(text, spans, stats)
         targets = [i for i, s in enumerate(spans) if s.label == "spun" and s.replacement is None]
@@ -250,7 +251,6 @@ class Normalizer:
         ranked: dict[tuple[int, int], list[Scored]] = {}
         pooled: defaultdict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
         occurrences: Counter[str] = Counter()
-        counts = WordingCounts(text)  # one index of the text for every span's candidates
         for i in targets:
             for start, end in pieces[i]:
                 scored = self.rank(text, start, end, siblings, counts)
@@ -291,17 +291,20 @@ class Normalizer:
         return sorted(out, key=lambda s: (s.start, s.end, s.source)), dict(stats)
 
     def _with_sibling_wording(
-        self, text: str, spans: Sequence[Span], siblings: SiblingTerms, stats: Counter[str]
+        self,
+        text: str,
+        spans: Sequence[Span],
+        siblings: SiblingTerms,
+        counts: WordingCounts,
+        stats: Counter[str],
     ) -> list[Span]:
         """Spun flags, without a replacement (the ranking below gives them their candidates,
         the siblings' wording among them), on the words outside every span that the siblings
         never write while they keep writing a candidate original of theirs."""
         from mtclean.normalize.sibling_wording import sibling_wording
-        from mtclean.normalize.siblings import SiblingBank
 
         occupied = _disjoint((s.start, s.end) for s in spans)
-        document = SiblingBank.from_texts([text])
-        found = sibling_wording(text, siblings, document, self.index, occupied)
+        found = sibling_wording(text, siblings, counts, self.index, occupied)
         stats["sibling_wording"] += len(found)
         added = [
             Span(

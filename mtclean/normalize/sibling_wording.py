@@ -8,8 +8,8 @@ and the document itself never does. One such word means little in a clean articl
 writers choose their own words: "led" where a sibling has "took"), which is why the caller
 asks only of documents the model reads as spun through.
 
-Pure: the siblings' and the document's word-run counts (``SiblingBank``) and the candidate
-index in, the suspect words out; one pass over the document's words.
+Pure: the siblings' and the document's wording counts and the candidate index in, the suspect
+words out; one pass over the document's words.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ MIN_SIBLING_COUNT = 3  # times the siblings write the candidate original
 PROPOSALS_READ = 50  # candidate originals looked at per word, best-ranked first
 
 
-class WordingCounts(Protocol):
+class Counts(Protocol):
     def count(self, wording: str) -> int: ...
 
 
@@ -51,8 +51,8 @@ class SiblingWording:
 
 def sibling_wording(
     text: str,
-    siblings: WordingCounts,
-    document: WordingCounts,
+    siblings: Counts,
+    document: Counts,
     index: Proposer,
     occupied: Sequence[tuple[int, int]] = (),
     min_count: int = MIN_SIBLING_COUNT,
@@ -80,7 +80,7 @@ def sibling_wording(
 
 
 def _attested(
-    lower: str, siblings: WordingCounts, document: WordingCounts, index: Proposer, min_count: int
+    lower: str, siblings: Counts, document: Counts, index: Proposer, min_count: int
 ) -> tuple[str, int] | None:
     """The candidate original of ``lower`` the siblings write most (at least ``min_count``
     times, and the document never), when the siblings never write ``lower`` itself."""

@@ -74,6 +74,10 @@ class WordingCounts:
         self._found[wording] = found
         return found
 
+    def count(self, wording: str) -> int:
+        """Whole-word occurrences of ``wording`` (case-blind) in the whole text."""
+        return self.outside(0, 0, wording)
+
     def outside(self, start: int, end: int, wording: str) -> int:
         word = wording.lower()
         if not self.exact or not word or _may_overlap(word):
