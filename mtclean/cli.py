@@ -94,6 +94,13 @@ MaxDocumentChars = Annotated[
         "this many characters; 0: no limit.",
     ),
 ]  # fmt: skip
+NoEncoding = Annotated[
+    bool,
+    typer.Option(
+        "--no-encoding",
+        help="Switch the encoding component off (mojibake and HTML entity repair).",
+    ),
+]
 NoBoilerplate = Annotated[
     bool, typer.Option("--no-boilerplate", help="Switch the boilerplate component off.")
 ]
@@ -282,8 +289,10 @@ def _cleaner(
     id_field: str = "id",
     max_document_chars: int = DEFAULT_MAX_DOCUMENT_CHARS,
     qe: bool = False,
+    encoding: bool = True,
 ) -> Cleaner:
     config = CleanerConfig(
+        encoding=encoding,
         boilerplate=not no_boilerplate,
         punctuation=not no_punctuation,
         lexicon=not no_lexicon,
@@ -435,6 +444,7 @@ def detect(
     input_format: InputFormat = "auto",
     edit_threshold: EditThreshold = DEFAULT_EDIT_THRESHOLD,
     max_document_chars: MaxDocumentChars = DEFAULT_MAX_DOCUMENT_CHARS,
+    no_encoding: NoEncoding = False,
     no_boilerplate: NoBoilerplate = False,
     no_punctuation: NoPunctuation = False,
     no_lexicon: NoLexicon = False,
@@ -466,7 +476,7 @@ def detect(
     cleaner = _cleaner(
         edit_threshold, no_boilerplate, no_punctuation, no_lexicon, model, model_threshold,
         normalizer, _related(siblings, paths, cluster), text_field, id_field, max_document_chars,
-        qe,
+        qe, encoding=not no_encoding,
     )  # fmt: skip
     with _output_errors(), _open_rejects(rejects) as rejects_handle, open_output(output) as handle:
         summary = run_detect(
@@ -502,6 +512,7 @@ def clean(
     input_format: InputFormat = "auto",
     edit_threshold: EditThreshold = DEFAULT_EDIT_THRESHOLD,
     max_document_chars: MaxDocumentChars = DEFAULT_MAX_DOCUMENT_CHARS,
+    no_encoding: NoEncoding = False,
     no_boilerplate: NoBoilerplate = False,
     no_punctuation: NoPunctuation = False,
     no_lexicon: NoLexicon = False,
@@ -598,7 +609,7 @@ def clean(
     cleaner = _cleaner(
         edit_threshold, no_boilerplate, no_punctuation, no_lexicon, model, model_threshold,
         normalizer, _related(siblings, paths, cluster), text_field, id_field, max_document_chars,
-        qe,
+        qe, encoding=not no_encoding,
     )  # fmt: skip
     with (
         _output_errors(),

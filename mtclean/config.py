@@ -19,6 +19,8 @@ DEFAULT_QUOTED_EDIT_THRESHOLD = 0.95
 class CleanerConfig:
     """What runs and how sure a component must be before its proposal changes the text.
 
+    ``encoding``: repair mojibake and HTML entities as recorded edits (ftfy and
+    ``html.unescape``; ``mtclean.detectors.encoding``).
     ``boilerplate`` / ``punctuation`` / ``lexicon`` / ``model``: switch a component on or off
     (``punctuation`` is the rules for sentence-level MT damage; ``model`` is the trained span
     classifier in ``models/``; see ``mtclean.detectors``).
@@ -47,6 +49,7 @@ class CleanerConfig:
     corpus run up; every component is linear in the length, so the limit bounds the time.
     """
 
+    encoding: bool = True
     boilerplate: bool = True
     punctuation: bool = True
     lexicon: bool = True

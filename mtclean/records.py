@@ -10,8 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Label = Literal["spun", "mt", "boilerplate"]
+Label = Literal["spun", "mt", "boilerplate", "encoding"]
+# The degradations the evaluation scores; ``encoding`` (mojibake and HTML entities, repaired by
+# the ``encoding`` component) is a repair of how the text was stored, not of its wording.
 LABELS: tuple[Label, ...] = ("spun", "mt", "boilerplate")
+SPAN_LABELS: tuple[Label, ...] = (*LABELS, "encoding")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +63,8 @@ class Span:
     def __post_init__(self) -> None:
         if not 0 <= self.start <= self.end:
             raise ValueError(f"invalid span offsets [{self.start}, {self.end})")
-        if self.label not in LABELS:
-            raise ValueError(f"unknown span label {self.label!r}; expected one of {LABELS}")
+        if self.label not in SPAN_LABELS:
+            raise ValueError(f"unknown span label {self.label!r}; expected one of {SPAN_LABELS}")
         if not 0.0 <= self.score <= 1.0:
             raise ValueError(f"span score {self.score} is outside [0, 1]")
 

@@ -8,8 +8,9 @@ from mtclean.intervals import DisjointIntervals
 from mtclean.records import Edit, Span
 
 # Boilerplate deletions win over word-level repairs inside them: repairing a line that is
-# removed anyway would only produce overlapping edits.
-_LABEL_PRIORITY = {"boilerplate": 0, "spun": 1, "mt": 1}
+# removed anyway would only produce overlapping edits. Encoding repairs (a fact about the
+# bytes) come next.
+_LABEL_PRIORITY = {"boilerplate": 0, "encoding": 1, "spun": 2, "mt": 2}
 
 
 def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:

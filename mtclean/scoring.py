@@ -16,7 +16,7 @@ def degradation_score(text: str, spans: Sequence[Span]) -> float:
     Words inside boilerplate spans are not content and are left out of the count; each flagged
     word counts with the score of the most confident span covering it. The result is in [0, 1].
     """
-    degraded = [s for s in spans if s.label != "boilerplate"]
+    degraded = [s for s in spans if s.label in ("spun", "mt")]
     if not degraded:
         return 0.0
     words = [m.span() for m in WORD_RE.finditer(text)]

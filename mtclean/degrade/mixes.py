@@ -37,4 +37,22 @@ def degraded_mix(paragraphs: Sequence[str], lines: Sequence[str], seed: int) -> 
         out = glue_documents(out, other, lines, rng.randrange(10**6)).text
     if rng.random() < 0.3:
         out = out.rstrip("\n") + rng.choice(GLUED_ENDS)
+    if rng.random() < 0.3:  # drawn last: the mixes without it are those of before
+        out = stored_badly(out, rng)
     return out
+
+
+def stored_badly(text: str, rng: random.Random) -> str:
+    """``text`` with one paragraph as a careless scraper stores it: UTF-8 read as
+    Windows-1252 (mojibake) or HTML-escaped (entities, sometimes twice)."""
+    import html
+
+    paragraphs = text.split("\n\n")
+    k = rng.randrange(len(paragraphs))
+    if rng.random() < 0.5:
+        data = paragraphs[k].encode("utf-8")
+        paragraphs[k] = data.decode("cp1252", errors=rng.choice(["replace", "ignore"]))
+    else:
+        escaped = html.escape(paragraphs[k]).replace("\u2019", "&rsquo;")
+        paragraphs[k] = escaped.replace("&amp;", "&amp;amp;") if rng.random() < 0.3 else escaped
+    return "\n\n".join(paragraphs)

@@ -9,6 +9,10 @@ from mtclean.detectors.base import Detector
 def build_detectors(config: CleanerConfig) -> list[Detector]:
     """The detectors ``config`` switches on, cheapest first."""
     detectors: list[Detector] = []
+    if config.encoding:
+        from mtclean.detectors.encoding import EncodingRepair
+
+        detectors.append(EncodingRepair())
     if config.boilerplate:
         from mtclean.detectors.boilerplate import BoilerplateDetector
 

@@ -20,7 +20,7 @@ Line = tuple[Piece, ...]
 MAX_SHOWN = 60  # characters of a span's text shown before it is shortened in the middle
 MAX_CANDIDATES = 3
 
-LABEL_STYLE = {"spun": "magenta", "mt": "yellow", "boilerplate": "blue"}
+LABEL_STYLE = {"spun": "magenta", "mt": "yellow", "boilerplate": "blue", "encoding": "cyan"}
 KIND_STYLE = {"edit": "bold green", "flag": "bold yellow"}
 
 

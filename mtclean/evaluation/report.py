@@ -29,6 +29,7 @@ CLEAN_ROWS: tuple[tuple[str, str, str], ...] = (
     ("edits", "edits made", "d"),
     ("edits_per_1000_words", "edits per 1,000 words", ".2f"),
     ("documents_changed", "documents changed", "d"),
+    ("encoding_edits", "encoding repairs (entities, mojibake)", "d"),
 )
 
 
@@ -153,7 +154,7 @@ def _clean_table(name: str, part: Mapping[str, Any]) -> list[str]:
     records = [part["systems"][s] for s in systems]
     rows: list[list[str]] = []
     for key, title, fmt in CLEAN_ROWS:
-        rows.append([title, *(format(r[key], fmt) for r in records)])
+        rows.append([title, *(format(r[key], fmt) if key in r else "-" for r in records)])
         if key == "false_flags_per_1000_words" and all(FLAGS_BY_LABEL in r for r in records):
             rows += [
                 [
