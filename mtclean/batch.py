@@ -135,7 +135,7 @@ def preload(cleaner: Cleaner) -> None:
 
 
 def _counted_total(sources: Sequence[Source]) -> int | None:
-    return len(sources) if all(s.kind == "txt" for s in sources) else None
+    return len(sources) if all(s.one_document for s in sources) else None
 
 
 class _Run:
@@ -461,7 +461,7 @@ def _clean_into(run: _Run, plan: dict[Source, Path | str], options: _CleanOption
     text_field, id_field = options.text_field, options.id_field
     texts: list[Source] = []
     for source, target in plan.items():
-        if source.kind == "txt":
+        if source.one_document:
             if options.resume and _text_done(target, options.sidecar):
                 run.summary.resumed += 1
                 continue

@@ -339,6 +339,9 @@ class Cleaner:
         spans = self._spans(doc, analysis, stats, hold)
         edits = resolve_edits(spans, self.config.edit_threshold)
         metadata: dict[str, Any] = {}
+        page = doc.metadata.get("page")  # what trafilatura read of the page (mtclean.extract)
+        if isinstance(page, dict):
+            metadata["page"] = dict(page)
         for name, det in detections:
             metadata.update(det.metadata)
             for key, value in det.stats.items():

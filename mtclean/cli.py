@@ -51,8 +51,9 @@ app = typer.Typer(
 PathsArg = Annotated[
     list[str],
     typer.Argument(
-        help="Inputs: .txt files, .jsonl files (plain, .gz, .bz2, .zst), .csv/.tsv (with "
-        "--text-field), .parquet files, folders of any of these, or - for stdin.",
+        help="Inputs: .txt files, .html pages (their text extracted by trafilatura), .jsonl "
+        "files (plain, .gz, .bz2, .zst), .csv/.tsv (with --text-field), .parquet files, "
+        "folders of any of these, or - for stdin.",
         show_default=False,
     ),
 ]
@@ -64,6 +65,17 @@ TextField = Annotated[
         show_default=False,
     ),
 ]
+HtmlField = Annotated[
+    str | None,
+    typer.Option(
+        "--html-field",
+        metavar="FIELD",
+        help="JSONL field (CSV/Parquet column) holding each record's HTML page: the text "
+        "trafilatura extracts from it is the document (offsets index it; written as "
+        "mtclean.extracted_text).",
+        show_default=False,
+    ),
+]
 IdField = Annotated[
     str, typer.Option(help="JSONL field (CSV/Parquet column) holding the document id.")
 ]
@@ -71,8 +83,9 @@ InputFormat = Annotated[
     str,
     typer.Option(
         help="auto (by extension and magic bytes: .jsonl[.gz|.bz2|.zst], .csv, .tsv, "
-        ".parquet; anything else text), txt, jsonl, csv or parquet; stdin is text unless this "
-        "says jsonl or csv (compressed stdin is recognised by its magic bytes)."
+        ".parquet, .html; a page by its first bytes; anything else text), txt, html, jsonl, "
+        "csv or parquet; stdin is text (or HTML, sniffed) unless this says jsonl or csv "
+        "(compressed stdin is recognised by its magic bytes)."
     ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")]
@@ -256,14 +269,17 @@ def _report_problem(problem: InputProblem) -> None:
 
 
 def _sources(
-    paths: list[str], input_format: str, text_field: str | None = "text"
+    paths: list[str],
+    input_format: str,
+    text_field: str | None = "text",
+    html_field: str | None = None,
 ) -> tuple[list[Source], list[InputProblem]]:
-    """The input units; HTML, CSV without ``--text-field`` and unknown formats exit 2 here,
-    before any work."""
+    """The input units; HTML without trafilatura, CSV without ``--text-field`` and unknown
+    formats exit 2 here, before any work."""
     if paths.count("-") > 1:
         _fail("stdin (-) can be given only once")
     try:
-        return expand_paths(paths, input_format, text_field=text_field)
+        return expand_paths(paths, input_format, text_field=text_field, html_field=html_field)
     except ValueError as err:
         _fail(str(err))
 
@@ -423,6 +439,8 @@ class _Display:
     "    mtclean detect article.txt\n\n"
     "    mtclean detect seeds/ --format text\n\n"
     "    mtclean detect corpus.jsonl --text-field body --id-field url -o spans.jsonl\n\n"
+    "    mtclean detect page.html\n\n"
+    "    mtclean detect pages.jsonl --html-field html\n\n"
     "    cat article.txt | mtclean detect -"
 )
 def detect(
@@ -440,6 +458,7 @@ def detect(
         str, typer.Option("--output", "-o", help="Write here instead of stdout.")
     ] = STDOUT,
     text_field: TextField = None,
+    html_field: HtmlField = None,
     id_field: IdField = "id",
     input_format: InputFormat = "auto",
     edit_threshold: EditThreshold = DEFAULT_EDIT_THRESHOLD,
@@ -466,7 +485,7 @@ def detect(
     """
     if format not in ("jsonl", "text", "dolma"):
         _fail(f"unknown --format {format!r}; use jsonl, text or dolma")
-    sources, early = _sources(paths, input_format, text_field)
+    sources, early = _sources(paths, input_format, text_field, html_field)
     text_field = text_field or "text"
     batch_size, workers, flush = _streaming(paths, workers)
     outputs = [Output(Path(output), "-o")] if output != STDOUT else []
@@ -493,6 +512,8 @@ def detect(
     "    mtclean clean article.txt -o article.clean.txt\n\n"
     "    mtclean clean seeds/ -o out/seeds\n\n"
     "    mtclean clean corpus.jsonl -o clean.jsonl --rejects rejected.jsonl\n\n"
+    "    mtclean clean page.html -o page.txt\n\n"
+    "    mtclean clean pages.jsonl --html-field html -o clean.jsonl\n\n"
     "    mtclean clean article.txt -o article.clean.txt --review review.html\n\n"
     "    cat article.txt | mtclean clean - -o -"
 )
@@ -508,6 +529,7 @@ def clean(
         ),
     ],
     text_field: TextField = None,
+    html_field: HtmlField = None,
     id_field: IdField = "id",
     input_format: InputFormat = "auto",
     edit_threshold: EditThreshold = DEFAULT_EDIT_THRESHOLD,
@@ -579,8 +601,12 @@ def clean(
     Text stays text (file to file, folder to folder); JSONL stays JSONL with the cleaned text in
     the same field and the spans, edits and extracted metadata under "mtclean".
     """
-    sources, early = _sources(paths, input_format, text_field)
+    sources, early = _sources(paths, input_format, text_field, html_field)
     text_field = text_field or "text"
+    if html_field is not None and html_field in (text_field, "mtclean"):
+        _fail(f"--html-field {html_field!r}: the cleaned text goes into --text-field "
+              f"({text_field!r}) and the record keeps its page; name another field for the "
+              "text, e.g. --text-field text")  # fmt: skip
     if keep_original is not None and keep_original in (text_field, "mtclean", ""):
         _fail(f"--keep-original {keep_original!r} would overwrite the cleaned text or the "
               "mtclean field; choose another field name, e.g. text_original")  # fmt: skip
@@ -604,7 +630,7 @@ def clean(
         outputs.append(Output(review, "--review"))
     _check_outputs(outputs, sources, paths, siblings)
     if summary_shown is None:
-        summary_shown = not quiet and all(source.kind == "txt" for source in sources)
+        summary_shown = not quiet and all(source.one_document for source in sources)
     display = _Display(edit_threshold, summary_shown, review is not None)
     cleaner = _cleaner(
         edit_threshold, no_boilerplate, no_punctuation, no_lexicon, model, model_threshold,

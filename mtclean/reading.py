@@ -1,11 +1,16 @@
-"""Reading input documents, streaming: text files, JSONL (plain or compressed), CSV, Parquet,
-folders of them, and stdin.
+"""Reading input documents, streaming: text files, HTML pages, JSONL (plain or compressed), CSV,
+Parquet, folders of them, and stdin.
 
 One reader module for every input. Nothing is read wholly into memory except a single text
-document: JSONL and CSV are read line by line (through the decompressor for ``.gz``, ``.bz2``
-and ``.zst``, recognised by suffix and by magic bytes), Parquet in record batches. What is not
-text is refused before any work with ``UnsupportedInput`` (a usage error): HTML pages (no
-extraction yet), CSV without a named text column, Parquet on stdin.
+document (or page): JSONL and CSV are read line by line (through the decompressor for
+``.gz``, ``.bz2`` and ``.zst``, recognised by suffix and by magic bytes), Parquet in record
+batches. An HTML page (by its name, ``.html``/``.htm``/``.xhtml``, plain or compressed, or by
+its first bytes, on stdin too) and the HTML field of a record (``html_field``) become the
+document of the text trafilatura extracts from them (:func:`mtclean.extract.html_document`:
+offsets index that text; the page's metadata goes under ``metadata["page"]``); a page with
+no text to extract is an ``InputProblem`` (``no_text_extracted``). What cannot be read is
+refused before any work with ``UnsupportedInput`` (a usage error): HTML without trafilatura
+installed, CSV without a named text column, Parquet on stdin.
 
 Every problem with one input (missing file, binary data, invalid UTF-8, an empty document, a
 JSONL line that is not JSON or lacks the text field, a truncated compressed file) becomes an
@@ -18,6 +23,7 @@ from __future__ import annotations
 import bz2
 import contextlib
 import csv
+import dataclasses
 import datetime
 import decimal
 import gzip
@@ -35,9 +41,9 @@ from typing import IO, Any, Literal
 
 from mtclean.records import Document
 
-SourceKind = Literal["txt", "jsonl", "csv", "parquet"]
+SourceKind = Literal["txt", "html", "jsonl", "csv", "parquet"]
 Compression = Literal["gzip", "bz2", "zstd"]
-INPUT_FORMATS = ("auto", "txt", "jsonl", "csv", "parquet")
+INPUT_FORMATS = ("auto", "txt", "html", "jsonl", "csv", "parquet")
 STDIN = "-"
 _BINARY_SNIFF_BYTES = 8192
 _HTML_SNIFF_BYTES = 1024
@@ -65,19 +71,19 @@ _KIND_SUFFIXES: dict[str, SourceKind] = {
     ".parquet": "parquet",
     ".pq": "parquet",
     ".txt": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
 }
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-HTML_HINT = (
-    "HTML extraction is not supported yet: mtclean reads plain text, so extract the article "
-    "text first (for example: trafilatura < PAGE.html > PAGE.txt)"
-)
+NO_TEXT = "no_text_extracted"  # the problem key: a page trafilatura finds no article text in
 
 logger = logging.getLogger(__name__)
 
 
 class UnsupportedInput(ValueError):
-    """An input mtclean cannot read as text (HTML; CSV without ``--text-field``; Parquet on
-    stdin). Found before any work; a usage error."""
+    """An input mtclean cannot read as text (HTML without trafilatura; CSV without
+    ``--text-field``; Parquet on stdin). Found before any work; a usage error."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,16 +91,24 @@ class Source:
     """One input unit: a text file, a JSONL/CSV/Parquet file, or stdin (``path is None``).
 
     ``relpath`` is where the unit's output goes relative to the output folder (a CSV or Parquet
-    input is cleaned into JSONL, so its ``relpath`` names a ``.jsonl`` file).
+    input is cleaned into JSONL, so its ``relpath`` names a ``.jsonl`` file; an HTML page into
+    text, ``.txt``). ``html_field``: the record field holding each record's HTML page (JSONL,
+    CSV, Parquet), whose extracted text is then the document.
     """
 
     kind: SourceKind
     path: Path | None
     relpath: Path
+    html_field: str | None = None
 
     @property
     def name(self) -> str:
         return str(self.path) if self.path is not None else "<stdin>"
+
+    @property
+    def one_document(self) -> bool:
+        """A text file or an HTML page: one document, cleaned into a text file."""
+        return self.kind in ("txt", "html")
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,13 +201,14 @@ def _kind_for(path: Path, input_format: str) -> SourceKind:
     if _raw_head(path, 4) == _PARQUET_MAGIC:
         return "parquet"
     kind = _KIND_SUFFIXES.get(_inner_suffix(path))
-    if kind is not None:
+    if kind is not None and kind != "txt":
         return kind
     raw = _raw_head(path)
-    if compression_of(raw) is not None:  # corpus.gz: JSONL when it starts like a JSON object
+    if kind is None and compression_of(raw) is not None:  # corpus.gz: JSONL if it starts so
         head = _head(path, 64).removeprefix(_BOM).lstrip()  # a BOM first: still JSONL
-        return "jsonl" if head.startswith(b"{") else "txt"
-    return "txt"
+        if head.startswith(b"{"):
+            return "jsonl"
+    return "html" if looks_like_html(_head(path)) else "txt"  # a page saved as .txt
 
 
 def _is_input_file(path: Path) -> bool:
@@ -204,6 +219,11 @@ def _is_input_file(path: Path) -> bool:
 def _output_relpath(rel: Path, kind: SourceKind) -> Path:
     """Where a unit's cleaned output goes: CSV and Parquet are cleaned into JSONL (keeping a
     compression suffix: ``a.csv.gz`` -> ``a.jsonl.gz``)."""
+    if kind == "html":  # cleaned into text: page.html -> page.txt, page.html.gz -> page.txt.gz
+        compressed = suffix_compression(rel)
+        base = rel.with_suffix("") if compressed else rel
+        name = base.with_suffix(".txt")
+        return name.with_name(name.name + rel.suffix) if compressed else name
     if kind not in ("csv", "parquet"):
         return rel
     compressed = suffix_compression(rel) if kind == "csv" else None
@@ -212,12 +232,12 @@ def _output_relpath(rel: Path, kind: SourceKind) -> Path:
     return name.with_name(name.name + rel.suffix) if compressed else name
 
 
-def _refuse_html(path: Path | str) -> UnsupportedInput:
-    return UnsupportedInput(f"{path} is an HTML page; {HTML_HINT}")
-
-
 def expand_paths(
-    paths: Sequence[str], input_format: str = "auto", *, text_field: str | None = "text"
+    paths: Sequence[str],
+    input_format: str = "auto",
+    *,
+    text_field: str | None = "text",
+    html_field: str | None = None,
 ) -> tuple[list[Source], list[InputProblem]]:
     """Turn command-line PATHs into input units.
 
@@ -225,9 +245,9 @@ def expand_paths(
     (recursively, sorted by path); a folder holding text files is a folder of articles and
     contributes those only (a ``gold.jsonl`` beside them is not a document). With several
     PATHs, each unit's ``relpath`` starts with the PATH's own name so that outputs of
-    different inputs cannot collide. Raises ``UnsupportedInput`` before anything is read for
-    HTML (by name or content), for CSV when ``text_field`` is None (no column named), and for
-    Parquet on stdin.
+    different inputs cannot collide. ``html_field``: the records' field holding HTML pages.
+    Raises ``UnsupportedInput`` before anything is read for HTML when trafilatura is missing,
+    for CSV when ``text_field`` is None (no column named), and for Parquet on stdin.
     """
     if input_format not in INPUT_FORMATS:
         raise ValueError(f"unknown input format {input_format!r}; use {', '.join(INPUT_FORMATS)}")
@@ -260,16 +280,30 @@ def expand_paths(
             problems.append(
                 InputProblem(None, raw, "missing", "no such file or folder; check the path")
             )
+    if html_field is not None:
+        sources = [
+            dataclasses.replace(s, html_field=html_field) if s.kind in _RECORD_KINDS else s
+            for s in sources
+        ]
     for source in sources:
         _check_supported(source, text_field)
     return sources, problems
 
 
+_RECORD_KINDS: tuple[SourceKind, ...] = ("jsonl", "csv", "parquet")
+
+
 def _stdin_source(input_format: str) -> Source:
     kind: SourceKind = "txt" if input_format == "auto" else input_format  # type: ignore[assignment]
+    if input_format == "auto":
+        peek = getattr(sys.stdin.buffer, "peek", None)
+        head = peek(_HTML_SNIFF_BYTES)[:_HTML_SNIFF_BYTES] if peek is not None else b""
+        if compression_of(head) is None and looks_like_html(head):
+            kind = "html"
     if kind == "parquet":
         raise UnsupportedInput("Parquet cannot be read from stdin (-); give the file's path")
-    return Source(kind, None, Path("stdin" if kind == "txt" else "stdin.jsonl"))
+    name = {"txt": "stdin", "html": "stdin.txt"}.get(kind, "stdin.jsonl")
+    return Source(kind, None, Path(name))
 
 
 def _walk(root: Path, problems: list[InputProblem]) -> list[Path]:
@@ -323,7 +357,7 @@ def _folder_sources(
 ) -> list[Source]:
     every = _walk(path, problems)
     files = sorted(p for p in every if p.is_file() and _is_input_file(p))
-    texts = [p for p in files if _kind_for(p, input_format) == "txt"]
+    texts = [p for p in files if _kind_for(p, input_format) in ("txt", "html")]
     if texts and len(texts) < len(files):
         # a folder of articles: the data files beside them (a gold.jsonl) are not documents
         logger.warning(
@@ -333,13 +367,10 @@ def _folder_sources(
         )  # fmt: skip
         files = texts
     if not files:
-        html = [p for p in every if p.is_file() and is_html_name(p)]
-        if html:
-            raise UnsupportedInput(f"{raw} holds HTML pages ({len(html)}); {HTML_HINT}")
         problems.append(
             InputProblem(
                 None, raw, "no_input",
-                "folder holds no .txt, .jsonl (.gz, .bz2, .zst), .csv or .parquet files",
+                "folder holds no .txt, .html, .jsonl (.gz, .bz2, .zst), .csv or .parquet files",
             )
         )  # fmt: skip
     sources = []
@@ -357,16 +388,13 @@ def _check_supported(source: Source, text_field: str | None) -> None:
             f"{source.name} is CSV: name the column holding the text with --text-field COLUMN "
             "(and the id column with --id-field COLUMN)"
         )
-    if source.kind != "txt":
-        return
-    if source.path is None:
-        peek = getattr(sys.stdin.buffer, "peek", None)
-        head = peek(_HTML_SNIFF_BYTES)[:_HTML_SNIFF_BYTES] if peek is not None else b""
-        if looks_like_html(head):
-            raise UnsupportedInput(f"standard input is an HTML page; {HTML_HINT}")
-        return
-    if is_html_name(source.path) or looks_like_html(_head(source.path)):
-        raise _refuse_html(source.path)
+    if source.kind == "html" or source.html_field is not None:
+        from mtclean.extract import ExtractionUnavailable, require_extraction
+
+        try:
+            require_extraction()
+        except ExtractionUnavailable as err:
+            raise UnsupportedInput(f"{source.name}: {err}") from err
 
 
 # --- opening, decompressing ------------------------------------------------------------------
@@ -526,10 +554,10 @@ def _loads(line: str) -> tuple[Any, int]:
 # --- text files ------------------------------------------------------------------------------
 
 
-def _text_document(source: Source) -> InputDocument | InputProblem:
+def _read_bytes(source: Source) -> bytes | InputProblem:
     try:
         with open_input(source) as stream:
-            data = stream.read()
+            return stream.read()
     except OSError as err:
         if err.strerror and not isinstance(err, gzip.BadGzipFile):
             return InputProblem(source, source.name, "unreadable", f"cannot read: {err.strerror}")
@@ -538,6 +566,53 @@ def _text_document(source: Source) -> InputDocument | InputProblem:
         if not _is_decompression_error(err):
             raise
         return _broken(source, 0, err)
+
+
+def _no_text(source: Source, location: str, raw: str | None) -> InputProblem:
+    return InputProblem(
+        source, location, NO_TEXT,
+        "trafilatura found no article text in the HTML page (nothing to clean)", raw=raw,
+    )  # fmt: skip
+
+
+def _html_document(source: Source, data: bytes | None = None) -> InputDocument | InputProblem:
+    """A page (a file or stdin; ``data``: its bytes, if read) as the document of the text
+    trafilatura extracts from it."""
+    from mtclean.extract import ExtractionUnavailable, html_document, page_text, require_extraction
+
+    if data is None:
+        read = _read_bytes(source)
+        if isinstance(read, InputProblem):
+            return read
+        data = read
+    if source.kind != "html":  # stdin that could not be sniffed before reading
+        try:
+            require_extraction()
+        except ExtractionUnavailable as err:
+            raw = data.decode("latin-1")
+            return InputProblem(source, source.name, "missing_package", str(err), raw, "latin-1")
+    raw = data.decode("latin-1") if source.path is None else None  # stdin: kept on a problem
+    if b"\x00" in data[:_BINARY_SNIFF_BYTES]:
+        return InputProblem(
+            source, source.name, "binary", "looks like a binary file (NUL bytes), not HTML",
+            raw=raw, raw_encoding="latin-1" if raw is not None else None,
+        )  # fmt: skip
+    doc_id = source.path.name if source.path is not None else "stdin"
+    if source.path is not None:
+        doc_id = source.relpath.with_name(source.path.name).as_posix()
+    doc = html_document(page_text(data), doc_id)
+    if not doc.text.strip():
+        problem = _no_text(source, source.name, raw)
+        return dataclasses.replace(problem, raw_encoding="latin-1" if raw is not None else None)
+    return InputDocument(doc, source)
+
+
+def _text_document(source: Source) -> InputDocument | InputProblem:
+    data = _read_bytes(source)
+    if isinstance(data, InputProblem):
+        return data
+    if source.path is None and looks_like_html(data[:_HTML_SNIFF_BYTES]):
+        return _html_document(source, data)  # a page on a stdin that cannot be peeked at
     # stdin's bytes are gone once read: a problem with them keeps them (a file stays on disk)
     text = _decode(data, source.name, source, keep_raw=source.path is None)
     if isinstance(text, InputProblem):
@@ -566,6 +641,8 @@ def _record_item(
         return InputProblem(
             source, location, "invalid_json", "a JSONL line must be a JSON object", raw=raw
         )
+    if source.html_field is not None:
+        return _html_record(record, source, number, id_field, raw, replaced)
     text = record.get(text_field)
     if not isinstance(text, str):
         fields = ", ".join(sorted(str(k) for k in record)) or "none"
@@ -581,13 +658,58 @@ def _record_item(
         return InputProblem(source, location, "empty", "empty document (no text)", raw=raw)
     if looks_like_html(text[:_HTML_SNIFF_BYTES].encode("utf-8", "ignore")):
         return InputProblem(
-            source, location, "html", f"the text is an HTML page; {HTML_HINT}", raw=raw
-        )
+            source, location, "html",
+            f"the field {text_field!r} holds an HTML page; to clean the text trafilatura "
+            f"extracts from it, say so with --html-field {text_field} (and name the field for "
+            "the cleaned text with --text-field)",
+            raw=raw,
+        )  # fmt: skip
+    return _record_document(Document(text=text), record, source, number, id_field, replaced)
+
+
+def _record_document(
+    doc: Document,
+    record: dict[str, Any],
+    source: Source,
+    number: int,
+    id_field: str,
+    replaced: int,
+) -> InputDocument:
     raw_id = record.get(id_field)
     base = source.path.name if source.path is not None else "stdin"
     doc_id = str(raw_id) if raw_id is not None else f"{base}:{number}"
     warnings = (NON_FINITE,) * replaced + ((MTCLEAN_FIELD_REPLACED,) if "mtclean" in record else ())
-    return InputDocument(Document(text=text, id=doc_id), source, number, record, warnings)
+    return InputDocument(dataclasses.replace(doc, id=doc_id), source, number, record, warnings)
+
+
+def _html_record(
+    record: dict[str, Any],
+    source: Source,
+    number: int,
+    id_field: str,
+    raw: str | None,
+    replaced: int,
+) -> InputDocument | InputProblem:
+    """A record whose ``source.html_field`` holds a page: the document of its extracted text
+    (the record's ``url`` field, if any, helps trafilatura with relative links and metadata)."""
+    from mtclean.extract import html_document
+
+    location = f"{source.name}:{number}"
+    field_name = source.html_field
+    page = record.get(field_name) if field_name is not None else None
+    if not isinstance(page, str):
+        fields = ", ".join(sorted(str(k) for k in record)) or "none"
+        what = "has no" if field_name not in record else "has a non-string"
+        return InputProblem(
+            source, location, "missing_html",
+            f"{what} field {field_name!r} (fields: {fields}); choose one with --html-field",
+            raw=raw,
+        )  # fmt: skip
+    url = record.get("url")
+    doc = html_document(page, url=url if isinstance(url, str) and url else None)
+    if not doc.text.strip():
+        return _no_text(source, location, raw)
+    return _record_document(doc, record, source, number, id_field, replaced)
 
 
 def _jsonl_item(
@@ -785,11 +907,13 @@ def _parquet_documents(
         yield InputProblem(source, source.name, "unreadable", f"not readable as Parquet ({err})")
         return
     columns = parquet.schema_arrow.names
-    if text_field not in columns:
+    needed = source.html_field or text_field
+    if needed not in columns:
+        option = "--html-field" if source.html_field else "--text-field"
         yield InputProblem(
-            source, source.name, "missing_text",
-            f"has no column {text_field!r} (columns: {', '.join(columns) or 'none'}); "
-            "choose one with --text-field",
+            source, source.name, "missing_html" if source.html_field else "missing_text",
+            f"has no column {needed!r} (columns: {', '.join(columns) or 'none'}); "
+            f"choose one with {option}",
         )  # fmt: skip
         return
     number = 0
@@ -819,5 +943,7 @@ def read_source(
         yield from _csv_documents(source, text_field, id_field)
     elif source.kind == "parquet":
         yield from _parquet_documents(source, text_field, id_field)
+    elif source.kind == "html":
+        yield _html_document(source)
     else:
         yield _text_document(source)

@@ -49,7 +49,18 @@ def detect_record(result: CleanResult, original: str) -> dict[str, Any]:
     qe = result.metadata.get("qe")
     if isinstance(qe, dict) and "mt_score" in qe:
         record["mt_score"] = qe["mt_score"]
+    record.update(extracted_field(result, original))
     return record
+
+
+EXTRACTED_TEXT = "extracted_text"
+
+
+def extracted_field(result: CleanResult, original: str) -> dict[str, str]:
+    """``{"extracted_text": ...}`` for a document made from an HTML page (its result carries
+    the page's metadata, ``metadata["page"]``): the text trafilatura extracted, which every
+    span's and edit's ``start``/``end`` index (the page's HTML does not hold it)."""
+    return {EXTRACTED_TEXT: original} if "page" in result.metadata else {}
 
 
 def _in_cleaned(record: dict[str, Any], where: OffsetMap) -> dict[str, Any]:
@@ -91,6 +102,7 @@ def mtclean_field(result: CleanResult, original: str) -> dict[str, Any]:
         "edits": [_in_cleaned(edit_record(e), where) for e in result.edits],
         "metadata": dict(result.metadata),
         "stats": dict(result.stats),
+        **extracted_field(result, original),
     }
 
 

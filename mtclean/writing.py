@@ -144,7 +144,7 @@ def clean_outputs(
         if target == STDOUT:
             continue
         outputs.append(Output(Path(target), "-o"))
-        if sidecar and source.kind == "txt":
+        if sidecar and source.one_document:
             outputs.append(Output(sidecar_path(target), f"the sidecar of {target}"))
     if rejects is not None:
         outputs.append(Output(rejects, "--rejects"))

@@ -154,3 +154,86 @@ def test_components_switch_from_the_command_line(monkeypatch: pytest.MonkeyPatch
     result = runner.invoke(app, ["detect", "-", "--model"], input=text)
     assert result.exit_code == 2
     assert "cannot load the model" in result.stderr and "/nonexistent/models" in result.stderr
+
+
+# --- HTML input ---------------------------------------------------------------------------------
+
+_PAGE = (
+    "<!DOCTYPE html><html><head><title>Bridge to open | Town News</title>"
+    '<meta name="author" content="Jane Doe"></head><body><nav><a href="/">Home</a></nav>'
+    "<article><h1>Bridge to open</h1><p>"
+    + "The council said on Monday that the new bridge would open to traffic next spring. "
+    * 3
+    + "</p><p>Work on the Q&amp;amp;A site starts in May, officials said.</p></article>"
+    "<footer>Subscribe to our newsletter</footer></body></html>"
+)
+
+
+def test_clean_an_html_page_records_the_extracted_text(tmp_path: Path) -> None:
+    pytest.importorskip("trafilatura")
+    (tmp_path / "page.html").write_text(_PAGE, "utf-8")
+    out = tmp_path / "page.txt"
+    result = runner.invoke(app, ["clean", str(tmp_path / "page.html"), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.stderr
+    sidecar = json.loads((tmp_path / "page.txt.mtclean.json").read_text("utf-8"))
+    extracted = sidecar["extracted_text"]
+    assert "the new bridge would open" in extracted and "<p>" not in extracted
+    assert apply_edits(extracted, _edits(sidecar["edits"])) == out.read_text("utf-8")
+    for span in sidecar["spans"]:
+        assert extracted[span["start"] : span["end"]] == span["text"]
+    assert sidecar["metadata"]["page"]["author"] == "Jane Doe"
+    assert "Q&A site" in out.read_text("utf-8")  # the entity trafilatura left, repaired
+
+
+def test_detect_html_on_stdin_is_sniffed(tmp_path: Path) -> None:
+    pytest.importorskip("trafilatura")
+    result = runner.invoke(app, ["detect", "-", "--no-model", "-q"], input=_PAGE)
+    assert result.exit_code == 0, result.stderr
+    [record] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert "the new bridge would open" in record["extracted_text"]
+    for span in record["spans"]:
+        assert record["extracted_text"][span["start"] : span["end"]] == span["text"]
+
+
+def test_clean_records_with_an_html_field(tmp_path: Path) -> None:
+    pytest.importorskip("trafilatura")
+    rows = [{"id": "a", "html": _PAGE}, {"id": "b", "html": "<html><body></body></html>"}]
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    out, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
+    args = ["clean", str(tmp_path / "in.jsonl"), "--html-field", "html", "-o", str(out)]
+    result = runner.invoke(app, [*args, "--rejects", str(rejects), "--no-model", "-q"])
+    assert result.exit_code == 1, result.stderr  # one page without text: rejected, counted
+    [record] = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert record["html"] == _PAGE  # the page is kept
+    extracted = record["mtclean"]["extracted_text"]
+    assert apply_edits(extracted, _edits(record["mtclean"]["edits"])) == record["text"]
+    assert record["mtclean"]["metadata"]["page"]["title"].startswith("Bridge to open")
+    [reject] = [json.loads(line) for line in rejects.read_text("utf-8").splitlines()]
+    assert reject["reason"] == "no_text_extracted" and json.loads(reject["raw"])["id"] == "b"
+    same = runner.invoke(app, [*args[:-2], "--text-field", "html", "-o", str(tmp_path / "x")])
+    assert same.exit_code == 2 and "--html-field" in same.stderr
+
+
+def test_html_without_trafilatura_exits_2_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda n, *a: None if n == "trafilatura" else real(n, *a)
+    )
+    (tmp_path / "page.html").write_text(_PAGE, "utf-8")
+    result = runner.invoke(app, ["clean", str(tmp_path / "page.html"), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "pip install 'mtclean[html]'" in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_plain_text_output_is_unchanged_by_html_support(tmp_path: Path) -> None:
+    """Must-not-change: a text file's records carry no extracted_text and no page metadata."""
+    (tmp_path / "a.txt").write_text(ARTICLE, "utf-8")
+    result = runner.invoke(app, ["detect", str(tmp_path / "a.txt"), "--no-model", "-q"])
+    assert result.exit_code == 0, result.stderr
+    [record] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert set(record) == {"id", "score", "spans"}

@@ -202,21 +202,100 @@ def test_folder_of_shards_sorted(tmp_path: Path) -> None:
     assert _ids(_read_all([str(tmp_path)])) == ["p", "a", "b", "c"]
 
 
+_PAGE = (
+    "<!DOCTYPE html><html><head><title>Bridge to open | Town News</title>"
+    '<meta name="author" content="Jane Doe"></head><body><nav><a href="/">Home</a></nav>'
+    "<article><h1>Bridge to open</h1><p>"
+    + "The council said on Monday that the new bridge would open to traffic next spring. " * 3
+    + "</p></article><footer>Subscribe to our newsletter</footer></body></html>"
+)
+
+
 @pytest.mark.parametrize(
     ("name", "content"),
     [
-        ("page.html", "Just text, but named .html"),
-        ("page.htm", "x"),
-        ("page.txt", "\ufeff  <!DOCTYPE html><html><body>x</body></html>"),
-        ("page.txt", "<HTML lang=en><body>x</body></html>"),
+        ("page.html", _PAGE),
+        ("page.htm", _PAGE),
+        ("page.txt", "\ufeff  " + _PAGE),  # a page saved as .txt: known by its first bytes
+        ("page.txt", _PAGE.replace("<!DOCTYPE html><html>", "<HTML lang=en>")),
     ],
 )
-def test_html_is_refused_before_reading(tmp_path: Path, name: str, content: str) -> None:
+def test_an_html_page_is_its_extracted_text(tmp_path: Path, name: str, content: str) -> None:
+    pytest.importorskip("trafilatura")
+    (tmp_path / name).write_text(content, "utf-8")
+    [source], _ = expand_paths([str(tmp_path / name)])
+    assert source.kind == "html" and source.relpath.as_posix() == "page.txt"
+    [item] = _read_all([str(tmp_path / name)])
+    assert isinstance(item, InputDocument)
+    assert item.document.id == name
+    assert "the new bridge would open" in item.document.text
+    assert "<" not in item.document.text and "Subscribe" not in item.document.text
+    assert item.document.metadata["page"]["author"] == "Jane Doe"
+
+
+def test_a_folder_of_pages_and_one_without_text(tmp_path: Path) -> None:
+    pytest.importorskip("trafilatura")
+    (tmp_path / "a.html").write_text(_PAGE, "utf-8")
+    (tmp_path / "b.html").write_text("<html><body><script>x()</script></body></html>", "utf-8")
+    items = _read_all([str(tmp_path)])
+    assert isinstance(items[0], InputDocument) and items[0].document.id == "a.html"
+    assert isinstance(items[1], InputProblem) and items[1].reason == "no_text_extracted"
+    assert items[1].location.endswith("b.html")
+
+
+def test_records_with_an_html_field(tmp_path: Path) -> None:
+    pytest.importorskip("trafilatura")
+    import json
+
+    lines = [
+        {"id": "p1", "html": _PAGE, "url": "https://example.org/bridge"},
+        {"id": "p2", "html": "<html><body></body></html>"},
+        {"id": "p3", "body": "no page"},
+    ]
+    (tmp_path / "d.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines), "utf-8")
+    sources, _ = expand_paths([str(tmp_path / "d.jsonl")], html_field="html")
+    items = [i for s in sources for i in read_source(s)]
+    assert isinstance(items[0], InputDocument) and items[0].document.id == "p1"
+    assert "the new bridge would open" in items[0].document.text
+    assert items[0].document.metadata["page"]["url"] == "https://example.org/bridge"
+    assert [getattr(i, "reason", None) for i in items[1:]] == ["no_text_extracted", "missing_html"]
+
+
+def test_html_without_trafilatura_is_refused_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
     from mtclean.reading import UnsupportedInput
 
-    (tmp_path / name).write_text(content, "utf-8")
-    with pytest.raises(UnsupportedInput, match="HTML extraction is not supported yet"):
-        expand_paths([str(tmp_path / name)])
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda n, *a: None if n == "trafilatura" else real(n, *a)
+    )
+    (tmp_path / "page.html").write_text(_PAGE, "utf-8")
+    with pytest.raises(UnsupportedInput, match=r"pip install 'mtclean\[html\]'"):
+        expand_paths([str(tmp_path / "page.html")])
+    (tmp_path / "d.jsonl").write_text('{"html": "x"}\n', "utf-8")
+    with pytest.raises(UnsupportedInput, match="needs trafilatura"):
+        expand_paths([str(tmp_path / "d.jsonl")], html_field="html")
+
+
+def test_plain_text_input_is_unchanged_by_html_support(tmp_path: Path) -> None:
+    """Must-not-change: text files and JSONL text read exactly as before (kind, id, text, no
+    page metadata)."""
+    raw = "Title\n\nThe <b>bold</b> &amp; the rest.\n"
+    (tmp_path / "a.txt").write_text(raw, "utf-8")
+    (tmp_path / "d.jsonl").write_text('{"id": "x", "text": "Plain <i>text</i>."}\n', "utf-8")
+    for path, text, doc_id in [("a.txt", raw, "a.txt"), ("d.jsonl", "Plain <i>text</i>.", "x")]:
+        [source], _ = expand_paths([str(tmp_path / path)])
+        assert source.kind in ("txt", "jsonl") and source.html_field is None
+        [item] = read_source(source)
+        assert isinstance(item, InputDocument)
+        assert (item.document.text, item.document.id, dict(item.document.metadata)) == (
+            text,
+            doc_id,
+            {},
+        )
 
 
 def test_text_mentioning_html_is_not_html(tmp_path: Path) -> None:
@@ -227,3 +306,5 @@ def test_text_mentioning_html_is_not_html(tmp_path: Path) -> None:
 def test_html_record_in_jsonl_is_rejected(tmp_path: Path) -> None:
     (tmp_path / "d.jsonl").write_text('{"id": "h", "text": "<!doctype html><p>x"}\n', "utf-8")
     assert _ids(_read_all([str(tmp_path / "d.jsonl")])) == ["html"]
+    [problem] = _read_all([str(tmp_path / "d.jsonl")])
+    assert "--html-field text" in getattr(problem, "message", "")

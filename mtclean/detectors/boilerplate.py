@@ -72,6 +72,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 SOURCE = "boilerplate"
+EXTRACTED_FROM = "page"  # Document.metadata key set by mtclean.extract.html_document (PAGE)
 # rules whose verdict needs support from the line's position (the line model may overrule them)
 CONTEXTUAL_REASONS = frozenset(
     {
@@ -692,7 +693,8 @@ class BoilerplateDetector:
         lines = split_lines(text)
         labels = self._label_lines(lines)
         if self.line_model:
-            self._apply_line_model(labels)
+            # a document made from a page (mtclean.extract) is read as extracted text
+            self._apply_line_model(labels, self.extracted or EXTRACTED_FROM in doc.metadata)
         spans = self._line_spans(text, labels)
         glued = self._glued_spans(text, labels) if self.split_glued else []
         all_spans = sorted([*spans, *glued], key=lambda s: (s.start, s.end))
@@ -711,7 +713,7 @@ class BoilerplateDetector:
         )
         return lines, labels.content, matrix
 
-    def _apply_line_model(self, labels: _Labels) -> None:
+    def _apply_line_model(self, labels: _Labels, extracted: bool) -> None:
         """The cascade (``boilerplate_lines.removal_mask``): the rules' removals stand, except
         the weak rules' (repeated lines, menu runs, ...), which the model confirms or overrules;
         the model also removes lines no rule knows."""
@@ -727,16 +729,16 @@ class BoilerplateDetector:
             return  # a snippet: the rules decide
         model = load_model(self.model_path)
         matrix = line_features(
-            labels.lines, labels.content, labels.final, labels.title, extracted=self.extracted
+            labels.lines, labels.content, labels.final, labels.title, extracted=extracted
         )
         proba = model.predict_proba(matrix)
-        cut = model.extracted_threshold if self.extracted else model.threshold
+        cut = model.extracted_threshold if extracted else model.threshold
         remove = self.remove_threshold
         mask = removal_mask(
             proba,
             matrix,
             threshold=cut,
-            body_threshold=model.body_threshold if not self.extracted else cut,
+            body_threshold=model.body_threshold if not extracted else cut,
             remove_score=remove,
         )
         for index, p, removed in zip(labels.content, proba, mask, strict=True):
