@@ -589,8 +589,8 @@ def _html_document(source: Source, data: bytes | None = None) -> InputDocument |
         try:
             require_extraction()
         except ExtractionUnavailable as err:
-            raw = data.decode("latin-1")
-            return InputProblem(source, source.name, "missing_package", str(err), raw, "latin-1")
+            kept = data.decode("latin-1")
+            return InputProblem(source, source.name, "missing_package", str(err), kept, "latin-1")
     raw = data.decode("latin-1") if source.path is None else None  # stdin: kept on a problem
     if b"\x00" in data[:_BINARY_SNIFF_BYTES]:
         return InputProblem(
