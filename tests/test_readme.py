@@ -87,3 +87,22 @@ def test_readme_cascade_block_is_the_benchmark_json() -> None:
     assert block is not None, f"README.md has no block {bench.README_MARK!r}"
     expected = f"{bench.README_MARK}\n{bench.markdown(result)}\n{bench.README_END}"
     assert block == expected, "run: python scripts/bench_cascade.py --readme"
+
+
+def test_readme_web_pages_block_is_the_evaluate_section() -> None:
+    """The web-page table in "Boilerplate in real web text" is ``mtclean evaluate``'s
+    ``web_pages`` section as kept in benchmarks/web_pages.json (regenerate it with
+    ``python scripts/bench_web_pages.py`` or ``--from-report``, then ``--readme``)."""
+    import importlib.util
+    import json
+
+    path = REPO / "scripts" / "bench_web_pages.py"
+    spec = importlib.util.spec_from_file_location("mtclean_bench_web_pages_script", path)
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench
+    spec.loader.exec_module(bench)
+    section = json.loads((REPO / "benchmarks" / "web_pages.json").read_text("utf-8"))
+    block = bench.readme_block(README.read_text("utf-8"))
+    assert block is not None, f"README.md has no block {bench.README_MARK!r}"
+    assert block == bench.markdown(section), "run: python scripts/bench_web_pages.py --readme"

@@ -314,6 +314,20 @@ def render_markdown(report: Mapping[str, Any], gate: Mapping[str, Any] | None = 
             lines += _clean_table(name, part)
     if report.get("siblings"):
         lines += _siblings(report["siblings"], report["model"].get("detectors_of"))
+    if report.get("web_pages"):
+        from mtclean.evaluation.web_pages import markdown as web_pages_table
+
+        section = report["web_pages"]
+        lines += [
+            "## web_pages",
+            "",
+            f"Boilerplate on real web pages: the article-extraction benchmark's {section['split']} "
+            f"half ({section['pages']} pages), {section['metric']} metric, measured in this run "
+            f"({section['seconds']} s).",
+            "",
+            web_pages_table(section),
+            "",
+        ]
     plots = report.get("plots") or []
     if plots:
         lines += ["## Plots", ""] + [f"![{p}]({p})" for p in plots] + [""]

@@ -27,12 +27,16 @@ from typing import Any
 
 from mtclean import __version__
 from mtclean.batch import progress
+from mtclean.degrade.boilerplate import BENCHMARK_DIR
 from mtclean.detectors.model import model_dir
 from mtclean.evaluation.environment import (
+    BENCHMARK_FILE,
     PLOT_MODULES,
     TEXT_MODULES,
     Environment,
+    Skip,
     missing_for,
+    missing_modules,
     probe_environment,
 )
 from mtclean.evaluation.gate import (
@@ -186,6 +190,26 @@ def environment_record(env: Environment) -> dict[str, Any]:
     }
 
 
+def web_pages_skip(env: Environment, quick: bool) -> Skip | None:
+    """Why the ``web_pages`` section does not run (``--quick``: it takes about a minute), or
+    None."""
+    from mtclean.evaluation.web_pages import MODULES, SECTION
+
+    if quick:
+        return Skip(SECTION, "--quick leaves it out (about a minute)", "run without --quick")
+    skip = missing_for(SECTION, env, files=(BENCHMARK_FILE,))
+    if skip is not None:
+        return skip
+    lacking = missing_modules(MODULES)
+    if lacking:
+        return Skip(
+            SECTION,
+            f"Python package(s) {', '.join(lacking)} not installed",
+            "pip install 'mtclean[eval,html]'",
+        )
+    return None
+
+
 def run_evaluation(options: Options) -> dict[str, Any]:
     """Build the parts the environment allows, run every system, return the report (a dict)."""
     started = time.perf_counter()
@@ -204,11 +228,19 @@ def run_evaluation(options: Options) -> dict[str, Any]:
     plots_skip = missing_for("plots", env, modules=PLOT_MODULES) if options.plots else None
     if plots_skip is not None:  # evaluate_and_write draws the plots only without this skip
         skipped.append(plots_skip)
+    web_skip = web_pages_skip(env, options.quick)
+    if web_skip is not None:
+        skipped.append(web_skip)
     for skip in skipped:
         logger.info("%s", skip.describe())
     parts_record, raw, run_timings = evaluate_parts(
         collector.parts, systems, text_metrics, options.show_progress
     )
+    web_pages = None
+    if web_skip is None:
+        from mtclean.evaluation.web_pages import web_pages_section
+
+        web_pages = web_pages_section(env.data_dir / BENCHMARK_DIR)
     resources = file_hashes(RESOURCES)
     models = file_hashes(model_dir())
     system_records = [system_record(spec, system) for spec, system in systems]
@@ -241,6 +273,7 @@ def run_evaluation(options: Options) -> dict[str, Any]:
         "skipped": [s.to_json() for s in skipped],
         "parts": parts_record,
         "siblings": sibling_section(collector.parts, raw),
+        "web_pages": web_pages,
         "timings": {
             **{k: round(v, 3) for k, v in collector.timings.items()},
             **{k: round(v, 3) for k, v in load_timings.items()},
