@@ -614,12 +614,10 @@ def _big_case(rng: random.Random, case: Case) -> None:
 
 def _usage_case(rng: random.Random, case: Case) -> None:
     """What is refused before any work: exit 2, nothing written."""
-    mode = rng.choice(["html", "csv_no_field", "same_input_twice", "bad_format"])
+    # (HTML pages are read through trafilatura now: no longer refused)
+    mode = rng.choice(["csv_no_field", "same_input_twice", "bad_format"])
     case.usage_error = True
-    if mode == "html":
-        case.files["page.txt"] = b"<!DOCTYPE html><html><body>x</body></html>"
-        case.paths = ["page.txt"]
-    elif mode == "csv_no_field":
+    if mode == "csv_no_field":
         case.files["t.csv"] = b"text\nHello.\n"
         case.paths = ["t.csv"]
     elif mode == "same_input_twice":

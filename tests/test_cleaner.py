@@ -80,11 +80,13 @@ def test_pipe_keeps_order_and_accepts_documents() -> None:
 
 def test_components_can_be_switched_off() -> None:
     cleaner = Cleaner(
-        CleanerConfig(boilerplate=False, punctuation=False, lexicon=False, model=False)
+        CleanerConfig(
+            encoding=False, boilerplate=False, punctuation=False, lexicon=False, model=False
+        )
     )
     assert cleaner.detectors == ()
     names = [d.name for d in Cleaner().detectors]
-    assert names == ["boilerplate", "punctuation", "lexicon", "model"]  # cheapest first
+    assert names == ["encoding", "boilerplate", "punctuation", "lexicon", "model"]  # cheapest first
 
 
 @pytest.mark.parametrize("bad", [{"edit_threshold": 1.2}, {"report_threshold": -0.1}])

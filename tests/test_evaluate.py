@@ -400,7 +400,7 @@ def test_model_run_without_a_model_skips_it_with_the_reason(
     assert report["model"]["detectors_of"] == RULES_SYSTEM  # the headline falls back
     markdown = render_markdown(report)
     assert f"- **{DEFAULT_SYSTEM}**: no trained model in" in markdown
-    assert f"detectors of `{RULES_SYSTEM}`: boilerplate" in markdown
+    assert f"detectors of `{RULES_SYSTEM}`: encoding, boilerplate" in markdown
     assert f"Most frequent unsupported terms after `{RULES_SYSTEM}`" in markdown
 
 

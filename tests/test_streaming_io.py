@@ -60,8 +60,6 @@ def test_output_compression_follows_the_output_name(tmp_path: Path) -> None:
     ("name", "content", "message"),
     [
         ("d.csv", "id,body\nc1,Text.\n", "--text-field"),
-        ("p.html", "<p>x</p>", "HTML extraction is not supported yet"),
-        ("p.txt", "<!DOCTYPE html>\n<html></html>", "HTML extraction is not supported yet"),
     ],
 )
 def test_refused_before_any_work(tmp_path: Path, name: str, content: str, message: str) -> None:
