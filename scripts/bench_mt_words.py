@@ -81,6 +81,27 @@ def flags(texts: Sequence[str], spans: Sequence[Sequence[Span]]) -> dict[str, An
             "mt_words_flags": own}  # fmt: skip
 
 
+def seed_word_auc(seeds: Path, gold: dict[str, list[GoldSpan]]) -> dict[str, float]:
+    """ROC AUC of the component's word probabilities for the words in req ``mt`` gold spans
+    against the other words, per MT seed (0.5: no better than chance)."""
+    from sklearn.metrics import roc_auc_score
+
+    from mtclean.detectors.mt_words import rule_density, word_features
+
+    detector = MtWordsDetector()
+    out: dict[str, float] = {}
+    for sid in MT_SEEDS:
+        text = read_text(seeds / sid)
+        found, rows, _ = word_features(
+            text, detector.table, detector.context, detector.index, rule_density(text)
+        )
+        marks = [(g.start, g.end) for g in gold[sid] if g.label == "mt" and g.severity == "req"]
+        labels = [int(any(a < w.end and w.start < b for a, b in marks)) for w in found]
+        probabilities = [detector.model.probability(r) for r in rows]
+        out[sid[:3]] = round(float(roc_auc_score(labels, probabilities)), 4)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=default_data_dir())
@@ -89,7 +110,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--readme", action="store_true", help="only rewrite the README block")
+    parser.add_argument(
+        "--seed-auc-only", action="store_true", help="only recompute the seeds' word AUC"
+    )
     args = parser.parse_args(argv)
+    if args.seed_auc_only:
+        report = json.loads(args.out.read_text("utf-8"))
+        report["seed_word_auc"] = seed_word_auc(
+            REPO / "seeds", load_gold(REPO / "seeds" / "gold.jsonl")
+        )
+        args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+        write_readme(report)
+        return 0
     if args.readme:
         write_readme(json.loads(args.out.read_text("utf-8")))
         return 0
@@ -145,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             ),
             "clean_bbc": flags([t for _, t, _ in docs["clean_bbc"]], found["clean_bbc"]),
         }
+    report["seed_word_auc"] = seed_word_auc(seeds, gold)
     report["settings"] = {
         "bbc_docs": len(docs["clean_bbc"]),
         "mlqe_docs": len(docs["mlqe_real_mt"]),
@@ -179,6 +212,13 @@ def readme_block(report: dict[str, Any]) -> str:
             f"{m['precision']:.2f} / {m['recall']:.2f} / {m['f1']:.2f} | "
             f"{r['clean_bbc']['per_1000_words']:.2f} | {r['clean_seeds']['flags']} |"
         )  # fmt: skip
+    auc = report.get("seed_word_auc")
+    if auc:
+        lines += [
+            "",
+            "Word-level ROC AUC of the component's probabilities, req `mt` gold words against "
+            "the others: " + ", ".join(f"seed {k} {v:.2f}" for k, v in auc.items()) + ".",
+        ]
     lines.append(END)
     return "\n".join(lines)
 
