@@ -36,6 +36,10 @@ class CleanerConfig:
     estimated HTER reaches ``qe_threshold`` become ``mt`` spans (``None``: the threshold stored
     with the estimator, ``models/qe.json``). Off by default: it runs the encoder over every
     sentence (see the README's "MT quality estimation").
+    ``mt_words``: word- and phrase-level MT damage (``mtclean.detectors.mt_words``: broken
+    collocations scored with the clean n-gram table, trained on MLQE-PE and Apertium round
+    trips). Off by default: it falls short of its precision target (see
+    ``models/MT_WORDS_MODEL_CARD.md``).
     ``report_threshold``: spans scoring below it are not reported at all.
     ``edit_threshold``: spans scoring below it stay flagged; the text is left alone
     (precision first: a wrong edit costs more than a missed one).
@@ -59,6 +63,7 @@ class CleanerConfig:
     normalizer: bool = True
     qe: bool = False
     qe_threshold: float | None = None
+    mt_words: bool = False
     report_threshold: float = DEFAULT_REPORT_THRESHOLD
     edit_threshold: float = DEFAULT_EDIT_THRESHOLD
     quoted_edit_threshold: float = DEFAULT_QUOTED_EDIT_THRESHOLD

@@ -35,6 +35,10 @@ def build_detectors(config: CleanerConfig) -> list[Detector]:
         from mtclean.detectors.qe import QeDetector
 
         detectors.append(QeDetector(threshold=config.qe_threshold))
+    if config.mt_words:
+        from mtclean.detectors.mt_words import MtWordsDetector
+
+        detectors.append(MtWordsDetector())
     return detectors
 
 
