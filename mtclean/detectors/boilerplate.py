@@ -58,6 +58,8 @@ whitespace (a final newline is kept). Spans never overlap. A flagged line (score
 
 from __future__ import annotations
 
+import functools
+import logging
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -67,6 +69,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from mtclean.config import DEFAULT_EDIT_THRESHOLD
 from mtclean.records import Detection, Document, Span
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -727,7 +731,11 @@ class BoilerplateDetector:
 
         if len(labels.content) < MIN_LINES:
             return  # a snippet: the rules decide
-        model = load_model(self.model_path)
+        try:
+            model = load_model(self.model_path)
+        except FileNotFoundError as err:  # a model folder without it: the rules decide
+            _warn_once(f"boilerplate line model off: {err}")
+            return
         matrix = line_features(
             labels.lines, labels.content, labels.final, labels.title, extracted=extracted
         )
@@ -1025,3 +1033,8 @@ def _record_line(metadata: dict[str, Any], line: Line, reason: str, previous: st
         metadata.setdefault("previous_article_url", urls[0])
     elif reason == "cms_phrase" and urls and "originally" in line.norm:
         metadata.setdefault("source_url", urls[0])
+
+
+@functools.lru_cache(maxsize=8)
+def _warn_once(message: str) -> None:
+    logger.warning(message)
