@@ -4,6 +4,8 @@ and case transfer. Built on lemminflect's lexicon (no tagger model, no spaCy).""
 from __future__ import annotations
 
 import functools
+import types
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -123,6 +125,15 @@ class Reading:
 
 
 @functools.lru_cache(maxsize=200_000)
+def all_inflections(lemma: str, upos: str | None = None) -> Mapping[str, tuple[str, ...]]:
+    """``lemminflect.getAllInflections(lemma, upos)``, read-only and cached (lemminflect
+    deep-copies its tables on every call, the largest cost of the model's features)."""
+    import lemminflect
+
+    return types.MappingProxyType(lemminflect.getAllInflections(lemma, upos=upos))
+
+
+@functools.lru_cache(maxsize=200_000)
 def readings(word: str) -> tuple[Reading, ...]:
     """Every open-class reading lemminflect's lexicon gives the (lowercase) word form."""
     import lemminflect
@@ -133,7 +144,7 @@ def readings(word: str) -> tuple[Reading, ...]:
             continue
         upos: Upos = upos_name
         for lemma in lemmas:
-            forms = lemminflect.getAllInflections(lemma, upos=upos)
+            forms = all_inflections(lemma, upos)
             tags = tuple(sorted(tag for tag, values in forms.items() if word in values))
             if word == lemma and not tags:
                 tags = {"NOUN": ("NN",), "VERB": ("VB",), "ADJ": ("JJ",), "ADV": ("RB",)}[upos]
@@ -219,6 +230,10 @@ def _inflect_word(lemma: str, tag: str) -> str | None:
 
     if tag in ("JJ", "RB", "VB"):
         return lemma
+    if tag not in ("NNP", "NNPS"):  # what getInflection finds first (cached, not copied)
+        found = all_inflections(lemma).get(tag)
+        if found:
+            return found[0]
     oov = tag not in ("JJR", "JJS", "RBR", "RBS")
     forms = lemminflect.getInflection(lemma, tag=tag, inflect_oov=oov)
     return forms[0] if forms else None
