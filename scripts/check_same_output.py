@@ -88,7 +88,8 @@ def first_difference(a: bytes, b: bytes) -> str:
     for n, (x, y) in enumerate(zip(a.splitlines(), b.splitlines(), strict=False)):
         if x != y:
             k = next(i for i in range(min(len(x), len(y)) + 1) if x[i : i + 1] != y[i : i + 1])
-            return f"line {n + 1}, byte {k}: {x[max(0, k - 80) : k + 120]!r}\n  vs {y[max(0, k - 80) : k + 120]!r}"
+            before, after = x[max(0, k - 80) : k + 120], y[max(0, k - 80) : k + 120]
+            return f"line {n + 1}, byte {k}: {before!r}\n  vs {after!r}"
     return f"lengths {len(a)} vs {len(b)}"
 
 
@@ -105,7 +106,8 @@ def main() -> None:
     args = parser.parse_args()
     corpus = args.dir / "corpus.jsonl"
     if args.record:
-        rows = corpus_rows(args.data or default_data_dir(), args.docs, args.spun_share, args.mt_docs)
+        data = args.data or default_data_dir()
+        rows = corpus_rows(data, args.docs, args.spun_share, args.mt_docs)
         if args.dir.exists():
             shutil.rmtree(args.dir)
         args.dir.mkdir(parents=True)

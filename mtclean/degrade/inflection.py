@@ -226,17 +226,50 @@ def choose_reading(
 
 
 def _inflect_word(lemma: str, tag: str) -> str | None:
-    import lemminflect
-
     if tag in ("JJ", "RB", "VB"):
         return lemma
-    if tag not in ("NNP", "NNPS"):  # what getInflection finds first (cached, not copied)
-        found = all_inflections(lemma).get(tag)
-        if found:
-            return found[0]
     oov = tag not in ("JJR", "JJS", "RBR", "RBS")
-    forms = lemminflect.getInflection(lemma, tag=tag, inflect_oov=oov)
+    forms = inflection(lemma, tag, oov)
     return forms[0] if forms else None
+
+
+def inflection(lemma: str, tag: str, inflect_oov: bool = True) -> tuple[str, ...]:
+    """``lemminflect.getInflection(lemma, tag, inflect_oov)`` (its steps, lemminflect 0.2.3)
+    over the cached :func:`all_inflections` and :func:`oov_inflections`: the lexicon's forms
+    for the tag, else for its alternative tags, else (``inflect_oov``) the rules' form."""
+    import lemminflect
+    from lemminflect.core.LexicalUtils import pennTagAlts, tagToUPos
+
+    if tag in ("NNP", "NNPS"):  # proper nouns: lemminflect's own way (not cached)
+        return tuple(lemminflect.getInflection(lemma, tag=tag, inflect_oov=inflect_oov))
+    forms = all_inflections(lemma)
+    form = forms.get(tag)
+    if form is None:
+        for alt_tag in pennTagAlts(tag):
+            form = forms.get(alt_tag)
+            if form:
+                break
+    if form is None and inflect_oov:
+        form = oov_inflections(lemma, tagToUPos(tag)).get(tag)
+    return () if form is None else tuple(form)
+
+
+@functools.lru_cache(maxsize=200_000)
+def oov_inflections(lemma: str, upos: str) -> Mapping[str, tuple[str, ...]]:
+    """``lemminflect.getAllInflectionsOOV(lemma, upos)``, read-only and cached."""
+    import lemminflect
+
+    return types.MappingProxyType(lemminflect.getAllInflectionsOOV(lemma, upos))
+
+
+def load_lexicon() -> None:
+    """Load lemminflect's tables now (they load on first use: in a process that forks workers,
+    once in the parent rather than once in every worker)."""
+    import lemminflect
+
+    lemminflect.getAllLemmas("said")
+    lemminflect.getAllInflections("say")
+    lemminflect.getAllInflectionsOOV("blorf", "VERB")
 
 
 def _plural_only(word: str) -> bool:

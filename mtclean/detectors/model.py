@@ -63,6 +63,7 @@ class ModelDetector:
         *,
         screen: bool = True,
     ) -> None:
+        from mtclean.degrade.inflection import load_lexicon
         from mtclean.model.scorers import load_scorer
         from mtclean.model.screen import SpinScreen
         from mtclean.model.spans import DecisionPolicy
@@ -84,6 +85,7 @@ class ModelDetector:
         self.threshold = self.policy.threshold
         # the screen's gains also serve the policy's evidence test, so it is built either way
         self.screen = SpinScreen(self.scorer.extractor.ngrams)
+        load_lexicon()  # the screen's morphology, loaded before workers fork
         self.use_screen = screen
         self.decider = _load_decider(self.directory) if threshold is None else None
         self.share = _load_share(self.directory) if self.decider is not None else None

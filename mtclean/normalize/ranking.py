@@ -81,7 +81,18 @@ class ContextScorer:
         return sum(self._memo_bigram(a, b) for a, b in itertools.pairwise(sequence))
 
     def scores(self, prev: str, wordings: Sequence[str], nxt: str) -> list[float]:
-        return [self.score(prev, w, nxt) for w in wordings]
+        """:meth:`score` of each wording between the same neighbours (the same sums, added in
+        the same order: equal to the last bit)."""
+        prev, nxt = prev.lower(), nxt.lower()
+        bigram = self._memo_bigram
+        out: list[float] = []
+        for wording in wordings:
+            words = wording.lower().split()
+            if len(words) == 1:
+                out.append(bigram(prev, words[0]) + bigram(words[0], nxt))
+            else:
+                out.append(sum(bigram(a, b) for a, b in itertools.pairwise([prev, *words, nxt])))
+        return out
 
 
 @functools.lru_cache(maxsize=2)
