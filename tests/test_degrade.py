@@ -393,3 +393,21 @@ def test_punctuate_damages_at_the_rate_asked_and_keeps_existing_spans() -> None:
     assert punctuate(spun, 3, rate=0.03) == heavy
     with pytest.raises(ValueError, match="rate"):
         punctuate(text, 0, rate=1.5)
+
+
+def test_cached_inflection_is_lemminflects() -> None:
+    """``inflection`` (cached tables) gives exactly what ``lemminflect.getInflection`` gives, on
+    lexicon words, out-of-vocabulary words, alternative tags and tags it refuses."""
+    import lemminflect
+
+    from mtclean.degrade.inflection import inflection
+
+    lemmas = ["say", "official", "good", "fast", "child", "criterion", "be", "have", "run",
+              "blorf", "Paris", "quickly", "data", "ox", "stop", "happy", "well"]  # fmt: skip
+    tags = ["NN", "NNS", "NNP", "NNPS", "VB", "VBD", "VBG", "VBN", "VBZ", "VBP", "JJ", "JJR",
+            "JJS", "RB", "RBR", "RBS", "RP"]  # fmt: skip
+    for lemma in lemmas:
+        for tag in tags:
+            for oov in (True, False):
+                expected = tuple(lemminflect.getInflection(lemma, tag=tag, inflect_oov=oov))
+                assert inflection(lemma, tag, oov) == expected, (lemma, tag, oov)

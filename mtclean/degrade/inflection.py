@@ -4,6 +4,8 @@ and case transfer. Built on lemminflect's lexicon (no tagger model, no spaCy).""
 from __future__ import annotations
 
 import functools
+import types
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -123,6 +125,15 @@ class Reading:
 
 
 @functools.lru_cache(maxsize=200_000)
+def all_inflections(lemma: str, upos: str | None = None) -> Mapping[str, tuple[str, ...]]:
+    """``lemminflect.getAllInflections(lemma, upos)``, read-only and cached (lemminflect
+    deep-copies its tables on every call, the largest cost of the model's features)."""
+    import lemminflect
+
+    return types.MappingProxyType(lemminflect.getAllInflections(lemma, upos=upos))
+
+
+@functools.lru_cache(maxsize=200_000)
 def readings(word: str) -> tuple[Reading, ...]:
     """Every open-class reading lemminflect's lexicon gives the (lowercase) word form."""
     import lemminflect
@@ -133,7 +144,7 @@ def readings(word: str) -> tuple[Reading, ...]:
             continue
         upos: Upos = upos_name
         for lemma in lemmas:
-            forms = lemminflect.getAllInflections(lemma, upos=upos)
+            forms = all_inflections(lemma, upos)
             tags = tuple(sorted(tag for tag, values in forms.items() if word in values))
             if word == lemma and not tags:
                 tags = {"NOUN": ("NN",), "VERB": ("VB",), "ADJ": ("JJ",), "ADV": ("RB",)}[upos]
@@ -215,13 +226,50 @@ def choose_reading(
 
 
 def _inflect_word(lemma: str, tag: str) -> str | None:
-    import lemminflect
-
     if tag in ("JJ", "RB", "VB"):
         return lemma
     oov = tag not in ("JJR", "JJS", "RBR", "RBS")
-    forms = lemminflect.getInflection(lemma, tag=tag, inflect_oov=oov)
+    forms = inflection(lemma, tag, oov)
     return forms[0] if forms else None
+
+
+def inflection(lemma: str, tag: str, inflect_oov: bool = True) -> tuple[str, ...]:
+    """``lemminflect.getInflection(lemma, tag, inflect_oov)`` (its steps, lemminflect 0.2.3)
+    over the cached :func:`all_inflections` and :func:`oov_inflections`: the lexicon's forms
+    for the tag, else for its alternative tags, else (``inflect_oov``) the rules' form."""
+    import lemminflect
+    from lemminflect.core.LexicalUtils import pennTagAlts, tagToUPos
+
+    if tag in ("NNP", "NNPS"):  # proper nouns: lemminflect's own way (not cached)
+        return tuple(lemminflect.getInflection(lemma, tag=tag, inflect_oov=inflect_oov))
+    forms = all_inflections(lemma)
+    form = forms.get(tag)
+    if form is None:
+        for alt_tag in pennTagAlts(tag):
+            form = forms.get(alt_tag)
+            if form:
+                break
+    if form is None and inflect_oov:
+        form = oov_inflections(lemma, tagToUPos(tag)).get(tag)
+    return () if form is None else tuple(form)
+
+
+@functools.lru_cache(maxsize=200_000)
+def oov_inflections(lemma: str, upos: str) -> Mapping[str, tuple[str, ...]]:
+    """``lemminflect.getAllInflectionsOOV(lemma, upos)``, read-only and cached."""
+    import lemminflect
+
+    return types.MappingProxyType(lemminflect.getAllInflectionsOOV(lemma, upos))
+
+
+def load_lexicon() -> None:
+    """Load lemminflect's tables now (they load on first use: in a process that forks workers,
+    once in the parent rather than once in every worker)."""
+    import lemminflect
+
+    lemminflect.getAllLemmas("said")
+    lemminflect.getAllInflections("say")
+    lemminflect.getAllInflectionsOOV("blorf", "VERB")
 
 
 def _plural_only(word: str) -> bool:

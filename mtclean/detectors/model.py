@@ -63,6 +63,7 @@ class ModelDetector:
         *,
         screen: bool = True,
     ) -> None:
+        from mtclean.degrade.inflection import load_lexicon
         from mtclean.model.scorers import load_scorer
         from mtclean.model.screen import SpinScreen
         from mtclean.model.spans import DecisionPolicy
@@ -84,11 +85,14 @@ class ModelDetector:
         self.threshold = self.policy.threshold
         # the screen's gains also serve the policy's evidence test, so it is built either way
         self.screen = SpinScreen(self.scorer.extractor.ngrams)
+        load_lexicon()  # the screen's morphology, loaded before workers fork
         self.use_screen = screen
         self.decider = _load_decider(self.directory) if threshold is None else None
         self.share = _load_share(self.directory) if self.decider is not None else None
         self._context: ContextScorer | None = None
         self._index: CandidateIndex | None = None
+        if self.decider is not None:  # before workers fork: built once, shared by them all
+            self._decider_tables()
 
     @property
     def screening(self) -> bool:
@@ -166,14 +170,8 @@ class ModelDetector:
         from mtclean.model.spans import shift_odds, with_letters
 
         assert self.decider is not None
-        if self._context is None:
-            from mtclean.normalize.candidates import default_index
-            from mtclean.normalize.ranking import ContextScorer
-
-            self._context = ContextScorer(self.scorer.extractor.ngrams)
-            self._index = default_index()
-        assert self._index is not None
-        rows = features(text, words, probs, calibrated, gains, self._index, self._context)
+        index, context = self._decider_tables()
+        rows = features(text, words, probs, calibrated, gains, index, context)
         probabilities = self.decider.probabilities(rows)
         spun = probs[:, 1] >= probs[:, 2]
         decided = shift_odds(probabilities, self.decider.threshold, self.policy.threshold)
@@ -182,6 +180,16 @@ class ModelDetector:
         )
         estimate = self.share.estimate(stats) if self.share is not None else float(stats[0])
         return np.asarray(np.where(spun, decided, conditioned)), estimate
+
+    def _decider_tables(self) -> tuple[CandidateIndex, ContextScorer]:
+        """The decider's candidate tables and context scorer (built on first call)."""
+        if self._context is None or self._index is None:
+            from mtclean.normalize.candidates import default_index
+            from mtclean.normalize.ranking import ContextScorer
+
+            self._context = ContextScorer(self.scorer.extractor.ngrams)
+            self._index = default_index()
+        return self._index, self._context
 
     def detect_batch(self, docs: Sequence[Document]) -> list[Detection]:
         # one pass of the screen per document serves both the screen and the policy

@@ -139,7 +139,7 @@ def features(
         if not cands.texts:
             continue
         base = context.score(prev[i], lowers[i], nxt[i])
-        fit[i] = max(context.score(prev[i], c, nxt[i]) for c in cands.texts) - base
+        fit[i] = max(context.scores(prev[i], cands.texts, nxt[i])) - base
         in_document[i] = any(
             (c in present) if " " not in c else (c in lowered) for c in cands.texts
         )

@@ -135,6 +135,19 @@ class NgramTable:
         return cls(unigrams, bigrams, total)
 
 
+def load_ngrams(path: Path) -> NgramTable:
+    """:meth:`NgramTable.load`, once per process and file version (the tables are read-only:
+    the word scorer's features and the normalizer's context scorer share one copy)."""
+    path = path.resolve()
+    stat = path.stat()
+    return _load_ngrams(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _load_ngrams(path: Path, mtime_ns: int, size: int) -> NgramTable:
+    return NgramTable.load(path)
+
+
 def count_ngrams(text: str) -> tuple[Counter[str], Counter[str]]:
     """Unigram and bigram counts of one text (sentence boundaries padded with ``<s>``)."""
     words = tokenize(text)
@@ -203,9 +216,7 @@ class ThesaurusIndex:
         cached = self._cache.get(lower)
         if cached is not None:
             return cached
-        from lemminflect import getAllInflections
-
-        from mtclean.degrade.inflection import readings
+        from mtclean.degrade.inflection import all_inflections, readings
 
         lemmas = {lower} | {r.lemma for r in readings(lower)}
         synonyms = {s for lemma in lemmas for s in self.thesaurus.synonyms(lemma) if " " not in s}
@@ -214,7 +225,7 @@ class ThesaurusIndex:
         forms: set[str] = set()
         for source in ranked:
             forms.add(source)
-            for values in getAllInflections(source).values():
+            for values in all_inflections(source).values():
                 forms.update(v.lower() for v in values)
         forms -= {lower}
         result = Lexical(

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from mtclean.model.features import N_LABELS, FeatureExtractor, NgramTable, Word, with_neighbours
+from mtclean.model.features import N_LABELS, FeatureExtractor, Word, load_ngrams, with_neighbours
 from mtclean.model.spans import Calibration
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class GbmScorer:
         self.neighbours = int(meta["neighbours"])
         self.calibration = Calibration.from_json(meta["calibration"])
         self.threshold = float(meta["threshold"])
-        self.extractor = FeatureExtractor(NgramTable.load(model_dir / "ngrams.tsv.gz"))
+        self.extractor = FeatureExtractor(load_ngrams(model_dir / "ngrams.tsv.gz"))
 
     def score_batch(self, texts: Sequence[str]) -> list[Probs]:
         import numpy as np
@@ -85,7 +85,7 @@ class EncoderScorer:
         if unexpected or [m for m in missing if m not in FROZEN]:
             raise ValueError(f"encoder weights do not fit: missing {missing}, extra {unexpected}")
         self.model.eval()
-        self.extractor = FeatureExtractor(NgramTable.load(model_dir / "ngrams.tsv.gz"))
+        self.extractor = FeatureExtractor(load_ngrams(model_dir / "ngrams.tsv.gz"))
 
     def score_batch(self, texts: Sequence[str]) -> list[Probs]:
         from mtclean.model.network import STRIDE, first_tokens, window_probs, windows

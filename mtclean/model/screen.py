@@ -29,6 +29,7 @@ from mtclean.text import zipf
 
 MIN_CONTEXT_GAIN = 3.0  # log-probability margin by which a candidate must fit better
 SMOOTHING = 50.0  # Dirichlet prior mass of the bigram estimates
+MEMO_SIZE = 1 << 20  # word gains remembered by (word, prev, next); then the memo starts over
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,7 @@ class SpinScreen:
     def __init__(self, ngrams: NgramTable, index: ThesaurusIndex | None = None) -> None:
         self.ngrams = ngrams
         self.index = index if index is not None else thesaurus_index()
+        self._gains: dict[tuple[str, str, str], float] = {}  # gain() by (word, prev, next)
 
     def _fit(self, prev: str, word: str, nxt: str) -> float:
         """log P(word | prev) + log P(next | word), Dirichlet-smoothed bigram estimates."""
@@ -60,11 +62,20 @@ class SpinScreen:
     def gain(self, lower: str, prev: str, nxt: str) -> float:
         """How much better the best candidate original fits (prev, next) than ``lower``
         (log-probability; ``-inf`` when the word has no more frequent candidate)."""
+        key = (lower, prev, nxt)
+        found = self._gains.get(key)
+        if found is not None:
+            return found
         lex = self.index.lexical(lower)
         if not lex.sources or lex.source_zipf <= zipf(lower):
-            return -math.inf
-        best = max(self._fit(prev, form, nxt) for form in lex.sources)
-        return best - self._fit(prev, lower, nxt)
+            found = -math.inf
+        else:
+            best = max(self._fit(prev, form, nxt) for form in lex.sources)
+            found = best - self._fit(prev, lower, nxt)
+        if len(self._gains) >= MEMO_SIZE:
+            self._gains.clear()
+        self._gains[key] = found
+        return found
 
     def word_gains(self, text: str) -> list[float]:
         """:meth:`gain` of every word of ``text`` (``mtclean.model.features.tokenize`` order)."""

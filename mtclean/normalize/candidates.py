@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from mtclean.degrade.inflection import (
     THESAURUS_POS,
@@ -42,8 +43,7 @@ class Proposal:
     rank: int  # best 0-based position of the spun wording among the original's synonyms
 
 
-@dataclass(frozen=True, slots=True)
-class _Origin:
+class _Origin(NamedTuple):  # a named tuple: the index holds about 700,000 (fast to build)
     lemma: str  # the original lemma (or, for function words, the exact original wording)
     upos: Upos | None  # None: a function-word rewrite, used as written
     table: str
@@ -64,9 +64,10 @@ class CandidateIndex:
                 upos = None if pos == "" else _UPOS_OF.get(pos)
                 if pos and upos is None:
                     continue
+                own = _straight(lemma)
                 for rank, synonym in enumerate(synonyms):
                     key = _straight(synonym)
-                    if key != _straight(lemma):
+                    if key != own:
                         reverse.setdefault(key, []).append(_Origin(lemma, upos, table, rank))
         self._reverse = reverse
 

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mtclean.model.features import BOUNDARY, NgramTable
+from mtclean.model.features import BOUNDARY, NgramTable, load_ngrams
 from mtclean.normalize.candidates import TABLES
 
 BACKOFF = 0.4  # stupid backoff's discount for an unseen bigram
+MEMO_SIZE = 1 << 20  # bigram log-probabilities kept per scorer (then the memo starts over)
 
 
 class ContextScorer:
@@ -28,6 +29,7 @@ class ContextScorer:
     def __init__(self, table: NgramTable) -> None:
         self.table = table
         self.minus: tuple[Mapping[str, int], Mapping[str, int]] = ({}, {})
+        self._memo: dict[tuple[str, str], float] = {}
         self._vocabulary = max(len(table.unigrams), 1)
         # how often a chunk starts: the history count of BOUNDARY (not a unigram of the table)
         self._starts = max(
@@ -42,6 +44,7 @@ class ContextScorer:
         other = ContextScorer.__new__(ContextScorer)
         other.table, other._vocabulary, other._starts = self.table, self._vocabulary, self._starts
         other.minus = count_ngrams(text)
+        other._memo = {}
         return other
 
     def _uni(self, word: str) -> int:
@@ -61,13 +64,35 @@ class ContextScorer:
             return math.log(count / max(history, count))
         return math.log(BACKOFF) + self._unigram(word)
 
+    def _memo_bigram(self, left: str, word: str) -> float:
+        """:meth:`_bigram`, remembered (the decider and the normalizer score the same
+        candidates in the same contexts over and over)."""
+        key = (left, word)
+        found = self._memo.get(key)
+        if found is None:
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            found = self._memo[key] = self._bigram(left, word)
+        return found
+
     def score(self, prev: str, wording: str, nxt: str) -> float:
         """log P(wording, nxt | prev) under the bigram model (words lowercased)."""
         sequence = [prev.lower(), *wording.lower().split(), nxt.lower()]
-        return sum(self._bigram(a, b) for a, b in itertools.pairwise(sequence))
+        return sum(self._memo_bigram(a, b) for a, b in itertools.pairwise(sequence))
 
     def scores(self, prev: str, wordings: Sequence[str], nxt: str) -> list[float]:
-        return [self.score(prev, w, nxt) for w in wordings]
+        """:meth:`score` of each wording between the same neighbours (the same sums, added in
+        the same order: equal to the last bit)."""
+        prev, nxt = prev.lower(), nxt.lower()
+        bigram = self._memo_bigram
+        out: list[float] = []
+        for wording in wordings:
+            words = wording.lower().split()
+            if len(words) == 1:
+                out.append(bigram(prev, words[0]) + bigram(words[0], nxt))
+            else:
+                out.append(sum(bigram(a, b) for a, b in itertools.pairwise([prev, *words, nxt])))
+        return out
 
 
 @functools.lru_cache(maxsize=2)
@@ -79,7 +104,7 @@ def load_context_scorer(model_dir: Path) -> ContextScorer:
             f"{path} is missing: the normalizer ranks candidates with the model's n-gram table "
             "(rebuild the model with scripts/train.py, see models/MODEL_CARD.md)"
         )
-    return ContextScorer(NgramTable.load(path))
+    return ContextScorer(load_ngrams(path))
 
 
 # --- the learned ranker ---------------------------------------------------------------------

@@ -11,13 +11,17 @@ whole text (cached per wording), corrected around the cut.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 
 _WORD_CHAR = re.compile(r"\w")
 _RUN = re.compile(r"\w+")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def whole_word(wording: str) -> re.Pattern[str]:
+    """The pattern of ``wording`` as a whole word (cached: the normalizer asks for the same
+    candidates' patterns in span after span, and ``re``'s own cache holds only 512)."""
     return re.compile(r"(?<!\w)" + re.escape(wording) + r"(?!\w)")
 
 
