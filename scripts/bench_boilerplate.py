@@ -38,13 +38,11 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import hashlib
 import json
 import logging
 import re
 import sys
 import unicodedata
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +52,12 @@ from tqdm import tqdm
 from mtclean.config import DEFAULT_EDIT_THRESHOLD
 from mtclean.degrade.boilerplate import BENCHMARK_DIR
 from mtclean.detectors.boilerplate import BoilerplateDetector
+from mtclean.evaluation.web_pages import (
+    cleaned_text,
+    shingle_metrics,
+    shingle_tp_fp_fn,
+    split_of,
+)
 from mtclean.paths import default_data_dir
 from mtclean.records import Document, Span
 
@@ -120,10 +124,6 @@ def trigrams(words: Sequence[str]) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
 
 
-def split_of(page_id: str) -> str:
-    return "dev" if int(hashlib.sha1(page_id.encode()).hexdigest(), 16) % 2 == 0 else "test"
-
-
 def page_lines(text: str) -> list[tuple[int, int, str]]:
     """Non-empty lines of the page text with their offsets."""
     result = []
@@ -179,66 +179,6 @@ def removed_mask(lines: Sequence[PageLine], spans: Iterable[Span], threshold: fl
             covered += min(end, line.end) - max(start, line.start)
         mask.append(covered * 2 >= len(line.text.strip()) and covered > 0)
     return mask
-
-
-_TOKEN = re.compile(r"\w+", re.UNICODE | re.MULTILINE | re.IGNORECASE | re.DOTALL)
-
-
-def _shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
-    """Word 4-grams as scrapinghub's evaluate.py counts them (a text shorter than ``n`` words
-    is one shorter shingle; an empty text has none)."""
-    tokens = _TOKEN.findall(text or "")
-    return Counter(
-        tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i : i + n]
-    )
-
-
-def shingle_tp_fp_fn(true: str, pred: str) -> tuple[float, float, float]:
-    """evaluate.py's ``string_shingle_matching``: TP/FP/FN over shingle counts, normalised to
-    sum to 1 so that every page weighs the same."""
-    truth, predicted = _shingles(true), _shingles(pred)
-    tp = fp = fn = 0.0
-    for key in truth.keys() | predicted.keys():
-        t, p = truth.get(key, 0), predicted.get(key, 0)
-        tp += min(t, p)
-        fp += max(0, p - t)
-        fn += max(0, t - p)
-    total = tp + fp + fn
-    return (tp / total, fp / total, fn / total) if total > 0 else (tp, fp, fn)
-
-
-def shingle_metrics(tp_fp_fns: Sequence[tuple[float, float, float]]) -> dict[str, float]:
-    """evaluate.py's ``metrics_from_tp_fp_fns``: precision and recall are means over pages
-    (pages with nothing predicted / nothing true are left out of each), F1 from the two means."""
-
-    def precision(tp: float, fp: float, fn: float) -> float:
-        if fp == fn == 0:
-            return 1.0
-        return 0.0 if tp == fp == 0 else tp / (tp + fp)
-
-    def recall(tp: float, fp: float, fn: float) -> float:
-        if fp == fn == 0:
-            return 1.0
-        return 0.0 if tp == fn == 0 else tp / (tp + fn)
-
-    ps = [precision(*x) for x in tp_fp_fns if x[0] + x[1] > 0]
-    rs = [recall(*x) for x in tp_fp_fns if x[0] + x[2] > 0]
-    p = sum(ps) / len(ps) if ps else 0.0
-    r = sum(rs) / len(rs) if rs else 0.0
-    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
-
-
-def cleaned_text(text: str, spans: Iterable[Span], threshold: float) -> str:
-    """``text`` with the removals at or above ``threshold`` applied (spans never overlap)."""
-    parts, last = [], 0
-    for span in sorted(spans, key=lambda s: (s.start, s.end)):
-        if span.score < threshold or span.replacement is None or span.start < last:
-            continue
-        parts.append(text[last : span.start])
-        parts.append(span.replacement)
-        last = span.end
-    parts.append(text[last:])
-    return "".join(parts)
 
 
 def short_line_baseline(n_words: int) -> Callable[[Sequence[PageLine]], list[bool]]:

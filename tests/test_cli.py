@@ -214,15 +214,8 @@ def test_clean_records_with_an_html_field(tmp_path: Path) -> None:
     assert same.exit_code == 2 and "--html-field" in same.stderr
 
 
-def test_html_without_trafilatura_exits_2_before_any_work(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import importlib.util
-
-    real = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util, "find_spec", lambda n, *a: None if n == "trafilatura" else real(n, *a)
-    )
+@pytest.mark.usefixtures("without_trafilatura")
+def test_html_without_trafilatura_exits_2_before_any_work(tmp_path: Path) -> None:
     (tmp_path / "page.html").write_text(_PAGE, "utf-8")
     result = runner.invoke(app, ["clean", str(tmp_path / "page.html"), "-o", str(tmp_path / "o")])
     assert result.exit_code == 2

@@ -261,17 +261,10 @@ def test_records_with_an_html_field(tmp_path: Path) -> None:
     assert [getattr(i, "reason", None) for i in items[1:]] == ["no_text_extracted", "missing_html"]
 
 
-def test_html_without_trafilatura_is_refused_before_reading(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import importlib.util
-
+@pytest.mark.usefixtures("without_trafilatura")
+def test_html_without_trafilatura_is_refused_before_reading(tmp_path: Path) -> None:
     from mtclean.reading import UnsupportedInput
 
-    real = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util, "find_spec", lambda n, *a: None if n == "trafilatura" else real(n, *a)
-    )
     (tmp_path / "page.html").write_text(_PAGE, "utf-8")
     with pytest.raises(UnsupportedInput, match=r"pip install 'mtclean\[html\]'"):
         expand_paths([str(tmp_path / "page.html")])

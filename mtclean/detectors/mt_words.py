@@ -233,12 +233,11 @@ def merge_flags(
     source: str,
 ) -> list[Span]:
     """Runs of adjacent flagged words (only spaces between them) as ``mt`` spans."""
-    spans: list[Span] = []
-    run: list[int] = []
+    from mtclean.model.spans import flagged_runs
 
-    def close() -> None:
-        if not run:
-            return
+    spans: list[Span] = []
+    flagged = [p >= threshold for p in probabilities]
+    for run in flagged_runs(text, words, flagged, lambda gap: not gap.strip(" ")):
         start, end = words[run[0]].start, words[run[-1]].end
         score = max(probabilities[i] for i in run)
         hints = [f"{words[i].text!r}->{best[i]!r}" for i in run if best[i]]
@@ -246,16 +245,6 @@ def merge_flags(
             f"; fits better: {', '.join(hints)}" if hints else ""
         )
         spans.append(Span(start, end, "mt", round(score, 4), source, reason=reason))
-        run.clear()
-
-    for i, p in enumerate(probabilities):
-        if p >= threshold:
-            if run and text[words[run[-1]].end : words[i].start].strip(" "):
-                close()
-            run.append(i)
-        else:
-            close()
-    close()
     return spans
 
 

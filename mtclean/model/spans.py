@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -90,11 +90,7 @@ def merge_calibrated(
     import numpy as np
 
     spans: list[Span] = []
-    run: list[int] = []
-
-    def close() -> None:
-        if not run:
-            return
+    for run in flagged_runs(text, words, calibrated >= threshold, _one_space):
         summed = probs[run, 1:].sum(axis=0)
         label = cast(Label, ID_LABELS[1 + int(np.argmax(summed))])
         score = float(min(1.0, max(0.0, calibrated[run].max())))
@@ -102,19 +98,31 @@ def merge_calibrated(
             Span(words[run[0]].start, words[run[-1]].end, label, score, source,
                  reason=f"{source}: {len(run)} word(s), P(degraded)={score:.2f}")
         )  # fmt: skip
-        run.clear()
-
-    for i, word in enumerate(words):
-        if calibrated[i] < threshold:
-            close()
-            continue
-        if run:
-            gap = text[words[run[-1]].end : word.start]
-            if len(gap) > MAX_GAP or gap.strip() or "\n" in gap:
-                close()
-        run.append(i)
-    close()
     return spans
+
+
+def _one_space(gap: str) -> bool:
+    return len(gap) <= MAX_GAP and not gap.strip() and "\n" not in gap
+
+
+def flagged_runs(
+    text: str, words: Sequence[Word], flagged: Sequence[bool], joins: Callable[[str], bool]
+) -> Iterator[list[int]]:
+    """Runs of consecutive flagged words (their indices) whose gaps in ``text`` ``joins``
+    accepts: the words that merge into one span."""
+    run: list[int] = []
+    for i, word in enumerate(words):
+        if not flagged[i]:
+            if run:
+                yield run
+                run = []
+            continue
+        if run and not joins(text[words[run[-1]].end : word.start]):
+            yield run
+            run = []
+        run.append(i)
+    if run:
+        yield run
 
 
 def with_letters(words: Sequence[Word]) -> npt.NDArray[np.bool_]:
