@@ -90,7 +90,7 @@ def merge_calibrated(
     import numpy as np
 
     spans: list[Span] = []
-    for run in flagged_runs(text, words, calibrated >= threshold, _one_space):
+    for run in flagged_runs(text, words, (calibrated >= threshold).tolist(), _one_space):
         summed = probs[run, 1:].sum(axis=0)
         label = cast(Label, ID_LABELS[1 + int(np.argmax(summed))])
         score = float(min(1.0, max(0.0, calibrated[run].max())))
