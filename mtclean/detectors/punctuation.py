@@ -5,7 +5,9 @@ that no clean, edited news text has: a full stop inside a sentence ("NATO. allie
 as a token of its own ("place ."), a clash of punctuation ("Russia. ,"), a sentence break that
 disappeared ("today But the"), a function word capitalised mid-sentence ("Said", "Of"),
 function words that cannot follow each other ("to of", "does not would", "the the"), and
-direct speech whose quote marks were lost or moved ("We have nowhere to retreat, Putin said").
+direct speech whose quote marks were lost or moved ("We have nowhere to retreat, Putin said"),
+and a name cut off its sentence by a stray full stop ("to support oil shipments in Ukraine. Navy
+and Air Defense.").
 These rules are cheap and precise; the trained ``model`` detector covers the open-ended rest.
 
 Every rule is a pure function ``text -> spans`` registered in :data:`RULES` under the name that
@@ -17,13 +19,14 @@ cleaner's default edit threshold.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import ClassVar, Final
 
 from mtclean.intervals import DisjointIntervals
 from mtclean.records import Detection, Document, Span
-from mtclean.text import ABBREVIATIONS
+from mtclean.text import ABBREVIATIONS, STOP_WORDS, WORD_RE, sentences
 
 SOURCE: Final = "punctuation"
 Rule = Callable[[str], Iterator[Span]]
@@ -75,6 +78,26 @@ _CLASH_WORDS_RE: Final = re.compile(
 _MISPLACED_QUOTE_RE: Final = re.compile(
     rf",\s?\u201c(?=(?:[\w.\u2019'-]+\s+){{0,4}}?(?:{SPEECH_VERBS})\b)"
 )
+_QUOTE_MARK_RE: Final = re.compile(f"[{QUOTE_MARKS}]")
+# A quote mark where a quotation ends before its attribution: ',” Ryabkov said', '," he told',
+# or the misplaced ', “Ryabkov said'.
+_CLOSING_AT_ATTRIBUTION_RE: Final = re.compile(
+    rf"(?:,\s?[\u201c\u201d\"]|[\u201d\"],)\s?(?:[\w.\u2019'-]+\s+){{0,4}}?(?:{SPEECH_VERBS})\b"
+)
+# Verbless fragments: what a sentence of a name alone may not hold (figures, lists, scores,
+# quotations, abbreviations), the words that make it a clause, and the most words it has.
+_NOT_A_NAME_RE: Final = re.compile(r"[\d:;,()\[\]&/\"\u201c\u201d]|\.(?!$)|'|\u2019")
+_ROMAN_RE: Final = re.compile(r"[IVXLC]+")
+_NOT_A_NAME_TAGS: Final = ("JJ", "RB")  # a first word with such a reading opens a comment
+AUXILIARIES: Final = frozenset(
+    [
+        "is", "are", "was", "were", "be", "been", "being", "am", "has", "have", "had", "do",
+        "does", "did", "will", "would", "can", "could", "shall", "should", "may", "might",
+        "must", "cannot"
+    ]
+)  # fmt: skip
+FRAGMENT_MAX_WORDS: Final = 8
+FRAGMENT_MIN_PREVIOUS_WORDS: Final = 5
 
 
 def _span(start: int, end: int, score: float, reason: str, replacement: str | None) -> Span:
@@ -140,14 +163,23 @@ def word_clash(text: str) -> Iterator[Span]:
         yield _span(m.start(), m.end(), 0.75, "word_clash", None)
 
 
-def unquoted_speech(text: str) -> Iterator[Span]:
-    """First-person speech attributed with "…, X said" in a paragraph without any quote mark:
-    the opening and closing quote marks were lost ("We have nowhere to retreat, Putin said")."""
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    """Each line (paragraph) of ``text`` with its offset, the line break kept."""
     offset = 0
     for line in text.splitlines(keepends=True):
+        yield offset, line
+        offset += len(line)
+
+
+def unquoted_speech(text: str) -> Iterator[Span]:
+    """First-person speech attributed with "…, X said" in a paragraph without any quote mark:
+    the opening and closing quote marks were lost ("We have nowhere to retreat, Putin said").
+    First-person sentences right after the attribution's sentence are the speaker's words too
+    (", Putin said last month. They have pushed us into a line we can not cross."): the
+    quotation that resumes there lost both of its marks as well."""
+    for offset, line in _lines(text):
         if not any(mark in line for mark in QUOTE_MARKS):
             yield from _unquoted_in_line(line, offset)
-        offset += len(line)
 
 
 def _unquoted_in_line(line: str, offset: int) -> Iterator[Span]:
@@ -180,19 +212,129 @@ def _unquoted_in_line(line: str, offset: int) -> Iterator[Span]:
                 offset + closing_start, offset + closing_end, 0.7, "unquoted_speech",
                 line[closing_start:closing_end] + "\u201d",
             )  # fmt: skip
+        yield from _resumed_quotation(line, offset, sentence_starts, m.end(1))
+
+
+def _resumed_quotation(
+    line: str, offset: int, sentence_starts: list[int], after: int
+) -> Iterator[Span]:
+    """The unmarked quotation that resumes after an attribution: the run of first-person
+    sentences from the first sentence after the attribution's sentence (``after``: where the
+    quotation before the attribution ends), a sentence with an attribution of its own ending
+    it. Its first word gets the opening mark, its last word and final punctuation the closing
+    mark. Only after a narrator who is not first-person: "…, she told me. I was …" is a story
+    told in the first person, not a quotation."""
+    k = bisect.bisect_right(sentence_starts, after)
+    bounds = [*sentence_starts[k:], len(line)]
+    if _FIRST_PERSON_RE.search(line[after : bounds[0]]):
+        return
+    last_end: int | None = None
+    for begin, end in itertools.pairwise(bounds):
+        sentence = line[begin:end].rstrip()
+        if not _FIRST_PERSON_RE.search(sentence) or _ATTRIBUTION_RE.search(sentence):
+            break
+        last_end = begin + len(sentence)
+    if last_end is None:
+        return
+    begin = bounds[0]
+    first = re.match(r"[\w\u2019'-]+", line[begin:])
+    final = re.search(r"[\w\u2019'-]+[.!?]*$", line[begin:last_end])
+    if first is None or final is None or begin + first.end() > begin + final.start():
+        return
+    yield _span(
+        offset + begin, offset + begin + first.end(), 0.7, "unquoted_speech",
+        "\u201c" + first.group(),
+    )  # fmt: skip
+    yield _span(
+        offset + begin + final.start(), offset + last_end, 0.7, "unquoted_speech",
+        final.group() + "\u201d",
+    )  # fmt: skip
 
 
 def misplaced_quote(text: str) -> Iterator[Span]:
     """A closing quote mark moved after the comma, and the only quote mark in its paragraph:
     'word, “Ryabkov said' -> 'word,” Ryabkov said'."""
-    offset = 0
-    for line in text.splitlines(keepends=True):
+    for offset, line in _lines(text):
         if sum(line.count(mark) for mark in QUOTE_MARKS) == 1:
             for m in _MISPLACED_QUOTE_RE.finditer(line):
                 yield _span(
                     offset + m.start(), offset + m.end(), 0.75, "misplaced_quote", ",\u201d "
                 )
-        offset += len(line)
+
+
+def lost_opening_quote(text: str) -> Iterator[Span]:
+    """A paragraph whose only quote mark ends a quotation before its attribution ('…,”
+    Ryabkov said', or moved: '…, “Ryabkov said'), with first-person words before it and no
+    quotation left open by the paragraph before: the opening mark was lost, and the quotation
+    opened where the paragraph does ("Requests from … for us …" -> "“Requests from …")."""
+    open_before = False  # the previous paragraph left a quotation open (it goes on here)
+    for offset, line in _lines(text):
+        marks = list(_QUOTE_MARK_RE.finditer(line))
+        m = _CLOSING_AT_ATTRIBUTION_RE.search(line) if len(marks) == 1 else None
+        if m is not None and not open_before and _FIRST_PERSON_RE.search(line[: m.start()]):
+            first = re.search(r"[\w\u2019'-]+", line)
+            if first is not None and first.end() <= m.start():
+                opening = '"' if marks[0].group() == '"' else "\u201c"
+                yield _span(
+                    offset + first.start(), offset + first.end(), 0.7, "lost_opening_quote",
+                    opening + first.group(),
+                )  # fmt: skip
+        if line.strip():
+            open_before = len(marks) % 2 == 1 and marks[-1].group() != "\u201d"
+
+
+def verbless_fragment(text: str) -> Iterator[Span]:
+    """A name alone as the last sentence of a paragraph, after a full sentence: a stray full
+    stop cut it off the sentence it belongs to ("to support oil shipments in Ukraine. Navy and
+    Air Defense.", "and give in. NATO."). A flag: where the name belongs is not known.
+
+    The fragment is a name (:func:`_is_name_fragment`) of at most :data:`FRAGMENT_MAX_WORDS`
+    words; the sentence before it is a full one (:func:`_is_full_sentence`)."""
+    for offset, line in _lines(text):
+        pieces = list(sentences(line))
+        if len(pieces) < 2:
+            continue
+        last, previous = pieces[-1], pieces[-2]
+        if _is_name_fragment(last.text) and _is_full_sentence(previous.text):
+            yield _span(offset + last.start, offset + last.end - 1, 0.6, "verbless_fragment", None)
+
+
+def _is_full_sentence(sentence: str) -> bool:
+    """Ends with a full stop after a word that is no initial or abbreviation ("by D.W.", "of
+    Fr."), and has at least :data:`FRAGMENT_MIN_PREVIOUS_WORDS` words."""
+    last = re.search(r"(\S+)\.$", sentence)
+    if last is None or "." in last.group(1) or not last.group(1)[-1:].isalpha():
+        return False
+    if last.group(1)[:1].isupper() and len(last.group(1)) <= 2:
+        return False
+    return len(WORD_RE.findall(sentence)) >= FRAGMENT_MIN_PREVIOUS_WORDS
+
+
+def _is_name_fragment(sentence: str) -> bool:
+    """A name alone: capitalised words (stop words between them), none of one letter, a Roman
+    numeral or an auxiliary; the first one no stop word and no word that can be an adjective or
+    an adverb ("Very strange.", "Twice."); a capitalised word after it, or a first word the
+    lexicon does not know ("NATO"); no figures, lists, quotations or abbreviations."""
+    if not (sentence[:1].isupper() and sentence.endswith(".")):
+        return False
+    found = WORD_RE.findall(sentence)
+    if not found or len(found) > FRAGMENT_MAX_WORDS or _NOT_A_NAME_RE.search(sentence):
+        return False
+    from mtclean.degrade.inflection import readings
+
+    first = found[0].lower()
+    tags = [tag for reading in readings(first) for tag in reading.tags]
+    if first in STOP_WORDS or any(tag.startswith(_NOT_A_NAME_TAGS) for tag in tags):
+        return False  # "Very strange.", "Twice.", "Or so says …": a comment or a clause
+    if tags and not any(word[0].isupper() for word in found[1:]):
+        return False  # "Nothing at all.": an ordinary word capitalised as the first
+    for i, word in enumerate(found):
+        lower = word.lower()
+        if len(word) == 1 or lower in AUXILIARIES or _ROMAN_RE.fullmatch(word):
+            return False
+        if not (word[0].isupper() or (i and lower in STOP_WORDS)):
+            return False
+    return True
 
 
 # A fast check per rule (a literal first character, so ``re`` can skip ahead): text without a
@@ -207,6 +349,8 @@ HINTS: Final[Mapping[str, re.Pattern[str]]] = {
     ),
     "unquoted_speech": re.compile(SPEECH_VERBS),
     "misplaced_quote": re.compile("\u201c"),
+    "lost_opening_quote": re.compile(SPEECH_VERBS),
+    "verbless_fragment": re.compile(r"\.[\"'\u201d\u2019)\]]*\s+[A-Z]"),
 }
 
 RULES: Final[Mapping[str, Rule]] = {
@@ -219,6 +363,8 @@ RULES: Final[Mapping[str, Rule]] = {
     "word_clash": word_clash,
     "unquoted_speech": unquoted_speech,
     "misplaced_quote": misplaced_quote,
+    "lost_opening_quote": lost_opening_quote,
+    "verbless_fragment": verbless_fragment,
 }
 
 
