@@ -55,12 +55,16 @@ def main() -> None:
     missed: dict[str, list[str]] = defaultdict(list)
     false_flags: list[str] = []
     found = total = predicted = 0
+    per_document: list[str] = []
     for doc in seeds.docs:
         spans = [s for s in cleaner.clean(doc.text).spans if s.label == "mt"]
         match = match_spans(doc.gold, spans, "mt")
-        total += sum(1 for g in doc.gold if g.label == "mt" and g.severity == "req")
+        req = sum(1 for g in doc.gold if g.label == "mt" and g.severity == "req")
+        total += req
         found += len(match.pairs)
         predicted += len(match.pairs) + len(match.false_positives)
+        if req:
+            per_document.append(f"{doc.id[:3]}: {len(match.pairs)} of {req}")
         for gi in match.false_negatives:
             g = doc.gold[gi]
             missed[kind(doc.text, g)].append(
@@ -70,7 +74,10 @@ def main() -> None:
             s = spans[pi]
             context = doc.text[max(0, s.start - 30) : s.end + 30].replace("\n", " ")
             false_flags.append(f"{doc.id[:3]} {s.start:>5} {s.reason}: …{context}…")
-    print(f"req mt spans found: {found} of {total}; predictions matched: {found} of {predicted}")
+    print(
+        f"req mt spans found: {found} of {total} ({', '.join(per_document)}); "
+        f"predictions matched: {found} of {predicted}"
+    )
     for name in sorted(missed, key=lambda k: -len(missed[k])):
         print(f"\n## missed, {name} ({len(missed[name])})")
         print("\n".join(missed[name]))

@@ -78,12 +78,13 @@ _CLASH_WORDS_RE: Final = re.compile(
 _MISPLACED_QUOTE_RE: Final = re.compile(
     rf",\s?\u201c(?=(?:[\w.\u2019'-]+\s+){{0,4}}?(?:{SPEECH_VERBS})\b)"
 )
-_QUOTE_MARK_RE: Final = re.compile(f"[{QUOTE_MARKS}]")
-# A quote mark where a quotation ends before its attribution: ',” Ryabkov said', '," he told',
-# or the misplaced ', “Ryabkov said'.
-_CLOSING_AT_ATTRIBUTION_RE: Final = re.compile(
-    rf"(?:,\s?[\u201c\u201d\"]|[\u201d\"],)\s?(?:[\w.\u2019'-]+\s+){{0,4}}?(?:{SPEECH_VERBS})\b"
+_DOUBLE_QUOTE_RE: Final = re.compile('[\u201c\u201d"]')
+# After a quote mark that closes a quotation before its attribution: ',” Ryabkov said',
+# '," he told', the misplaced ', “Ryabkov said' (the comma before the mark or after it).
+_ATTRIBUTION_AFTER_RE: Final = re.compile(
+    rf",?\s?(?:[\w.\u2019'-]+\s+){{0,4}}?(?:{SPEECH_VERBS})\b"
 )
+_WORD_START_RE: Final = re.compile(r"[\w\u2019'-]+")
 # Verbless fragments: what a sentence of a name alone may not hold (figures, lists, scores,
 # quotations, abbreviations), the words that make it a clause, and the most words it has.
 _NOT_A_NAME_RE: Final = re.compile(r"[\d:;,()\[\]&/\"\u201c\u201d]|\.(?!$)|'|\u2019")
@@ -263,24 +264,80 @@ def misplaced_quote(text: str) -> Iterator[Span]:
 
 
 def lost_opening_quote(text: str) -> Iterator[Span]:
-    """A paragraph whose only quote mark ends a quotation before its attribution ('…,”
-    Ryabkov said', or moved: '…, “Ryabkov said'), with first-person words before it and no
-    quotation left open by the paragraph before: the opening mark was lost, and the quotation
-    opened where the paragraph does ("Requests from … for us …" -> "“Requests from …")."""
+    """A quotation that ends before its attribution ('…,” Ryabkov said', '…," he told', or with
+    the mark moved: '…, “Ryabkov said') but was never opened: no quotation is open there (the
+    paragraph's double quote marks read in order, a quotation left open by the paragraph before
+    going on), so its opening mark was lost. The quotation opened at the earliest of the
+    first-person sentences just before the mark ("Requests from … for us … . This is …, “Ryabkov
+    said" -> "“Requests from …"), never before the paragraph's previous quote mark; without a
+    first-person word there the rule says nothing. Only the first mark out of balance in a
+    paragraph counts: after it, which mark opens and which closes is no longer known."""
     open_before = False  # the previous paragraph left a quotation open (it goes on here)
     for offset, line in _lines(text):
-        marks = list(_QUOTE_MARK_RE.finditer(line))
-        m = _CLOSING_AT_ATTRIBUTION_RE.search(line) if len(marks) == 1 else None
-        if m is not None and not open_before and _FIRST_PERSON_RE.search(line[: m.start()]):
-            first = re.search(r"[\w\u2019'-]+", line)
-            if first is not None and first.end() <= m.start():
-                opening = '"' if marks[0].group() == '"' else "\u201c"
-                yield _span(
-                    offset + first.start(), offset + first.end(), 0.7, "lost_opening_quote",
-                    opening + first.group(),
-                )  # fmt: skip
+        is_open = open_before
+        previous_end = 0  # where the previous quote mark of the paragraph ends
+        for m in _DOUBLE_QUOTE_RE.finditer(line):
+            role = _quote_role(line, m)
+            if not is_open and role != "open" and _closes_before_attribution(line, m):
+                opening = _quotation_start(line, previous_end, m.start())
+                if opening is not None:
+                    word = line[opening.start() : opening.end()]
+                    mark = '"' if m.group() == '"' else "\u201c"
+                    yield _span(
+                        offset + opening.start(), offset + opening.end(), 0.7,
+                        "lost_opening_quote", mark + word,
+                    )  # fmt: skip
+                is_open = False
+                break
+            is_open = role == "open" or (role == "either" and not is_open)
+            previous_end = m.end()
         if line.strip():
-            open_before = len(marks) % 2 == 1 and marks[-1].group() != "\u201d"
+            open_before = is_open
+
+
+def _quote_role(line: str, mark: re.Match[str]) -> str:
+    """Whether a double quote mark opens, closes or may do either: curly marks say so (an
+    opening mark after a comma before a speech verb is a closing one moved: 'word, “Ryabkov
+    said'); a straight one opens before a word after a space ('… last resort. "We're …': a
+    quotation going on into the next paragraph, the paragraphs run together), closes after a
+    word or punctuation before a space or punctuation, and may do either otherwise."""
+    before = line[mark.start() - 1] if mark.start() else " "
+    after = line[mark.end()] if mark.end() < len(line) else " "
+    if mark.group() == "\u201d":
+        return "close"
+    if mark.group() == "\u201c":
+        return "either" if line[max(0, mark.start() - 2) : mark.start()] == ", " else "open"
+    if (before.isspace() or before in "([\u2014-") and not after.isspace():
+        return "open"
+    if not before.isspace() and (after.isspace() or after in ".,;:!?)"):
+        return "close"
+    return "either"
+
+
+def _closes_before_attribution(line: str, mark: re.Match[str]) -> bool:
+    """The quote mark sits next to a comma (',”', ', “', '”,') and a speech verb follows within
+    five words."""
+    before = line[max(0, mark.start() - 2) : mark.start()].rstrip(" ")
+    beside = before.endswith(",") or line.startswith(",", mark.end())
+    return beside and _ATTRIBUTION_AFTER_RE.match(line, mark.end()) is not None
+
+
+def _quotation_start(line: str, floor: int, mark: int) -> re.Match[str] | None:
+    """The first word of the quotation that ends at ``mark``: the earliest sentence of the run of
+    first-person sentences that ends with the mark's sentence (or the one before it), none
+    starting before ``floor``."""
+    starts = [s.end() for s in _SENTENCE_START_RE.finditer(line, floor, mark)]
+    if not starts:
+        return None
+    bounds = [*starts, mark]
+    k = len(starts) - 1
+    if not _FIRST_PERSON_RE.search(line, bounds[k], bounds[k + 1]):
+        k -= 1  # the mark's sentence has none: "… for us … . This is a non-starter,” he said"
+    if k < 0 or not _FIRST_PERSON_RE.search(line, bounds[k], bounds[k + 1]):
+        return None
+    while k > 0 and _FIRST_PERSON_RE.search(line, bounds[k - 1], bounds[k]):
+        k -= 1
+    return _WORD_START_RE.match(line, bounds[k])
 
 
 def verbless_fragment(text: str) -> Iterator[Span]:
