@@ -22,6 +22,7 @@ import bisect
 import itertools
 import re
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import ClassVar, Final
 
 from mtclean.intervals import DisjointIntervals
@@ -85,6 +86,7 @@ _ATTRIBUTION_AFTER_RE: Final = re.compile(
     rf",?\s?(?:[\w.\u2019'-]+\s+){{0,4}}?(?:{SPEECH_VERBS})\b"
 )
 _WORD_START_RE: Final = re.compile(r"[\w\u2019'-]+")
+_SENTENCE_END_INSIDE_RE: Final = re.compile(r"[a-z]{2,}['\u2019]?[.!?]\s")
 # Verbless fragments: what a sentence of a name alone may not hold (figures, lists, scores,
 # quotations, abbreviations), the words that make it a clause, and the most words it has.
 _NOT_A_NAME_RE: Final = re.compile(r"[\d:;,()\[\]&/\"\u201c\u201d]|\.(?!$)|'|\u2019")
@@ -263,36 +265,89 @@ def misplaced_quote(text: str) -> Iterator[Span]:
                 )
 
 
+@dataclass(frozen=True, slots=True)
+class QuoteMark:
+    """A double quote mark of a paragraph: what it does (``open``, ``close`` or ``either``, see
+    :func:`_quote_role`) and whether a quotation was open just before it."""
+
+    match: re.Match[str]
+    role: str
+    after_open: bool
+
+    @property
+    def opens(self) -> bool:
+        return self.role == "open" or (self.role == "either" and not self.after_open)
+
+
+def _paragraph_quote_marks(text: str) -> Iterator[tuple[int, str, list[QuoteMark]]]:
+    """Each line (paragraph) with its offset and its double quote marks read in order; a
+    quotation left open by the paragraph before goes on into the next."""
+    open_before = False
+    for offset, line in _lines(text):
+        marks: list[QuoteMark] = []
+        is_open = open_before
+        for m in _DOUBLE_QUOTE_RE.finditer(line):
+            mark = QuoteMark(m, _quote_role(line, m), is_open)
+            marks.append(mark)
+            is_open = mark.opens
+        yield offset, line, marks
+        if line.strip():
+            open_before = is_open
+
+
 def lost_opening_quote(text: str) -> Iterator[Span]:
     """A quotation that ends before its attribution ('…,” Ryabkov said', '…," he told', or with
     the mark moved: '…, “Ryabkov said') but was never opened: no quotation is open there (the
-    paragraph's double quote marks read in order, a quotation left open by the paragraph before
-    going on), so its opening mark was lost. The quotation opened at the earliest of the
-    first-person sentences just before the mark ("Requests from … for us … . This is …, “Ryabkov
-    said" -> "“Requests from …"), never before the paragraph's previous quote mark; without a
-    first-person word there the rule says nothing. Only the first mark out of balance in a
-    paragraph counts: after it, which mark opens and which closes is no longer known."""
-    open_before = False  # the previous paragraph left a quotation open (it goes on here)
-    for offset, line in _lines(text):
-        is_open = open_before
+    paragraph's double quote marks read in order), so its opening mark was lost. The quotation
+    opened at the earliest of the first-person sentences just before the mark ("Requests from
+    … for us … . This is …, “Ryabkov said" -> "“Requests from …"), never before the
+    paragraph's previous quote mark; without a first-person word there the rule says nothing.
+    Only the first mark out of balance in a paragraph counts: after it, which mark opens and
+    which closes is no longer known."""
+    for offset, line, marks in _paragraph_quote_marks(text):
         previous_end = 0  # where the previous quote mark of the paragraph ends
-        for m in _DOUBLE_QUOTE_RE.finditer(line):
-            role = _quote_role(line, m)
-            if not is_open and role != "open" and _closes_before_attribution(line, m):
+        for mark in marks:
+            m = mark.match
+            if not mark.after_open and mark.role != "open" and _closes_before_attribution(line, m):
                 opening = _quotation_start(line, previous_end, m.start())
                 if opening is not None:
-                    word = line[opening.start() : opening.end()]
-                    mark = '"' if m.group() == '"' else "\u201c"
+                    symbol = '"' if m.group() == '"' else "\u201c"
                     yield _span(
                         offset + opening.start(), offset + opening.end(), 0.7,
-                        "lost_opening_quote", mark + word,
+                        "lost_opening_quote", symbol + opening.group(),
                     )  # fmt: skip
-                is_open = False
                 break
-            is_open = role == "open" or (role == "either" and not is_open)
             previous_end = m.end()
-        if line.strip():
-            open_before = is_open
+
+
+def lost_closing_quote(text: str) -> Iterator[Span]:
+    """A quotation opened and attributed ('"We will fight on, he said') with no closing mark
+    between: the closing mark was lost after the word before the attribution's comma ("on," ->
+    'on,"'). Not when the next quote mark closes a quotation (the attribution is then inside
+    it), when the opening mark itself sits before an attribution (a moved closing mark, see
+    ``misplaced_quote``), or when the attribution's speaker is first-person or it runs over a
+    sentence end (the quotation goes on: '"In public, I have stressed …'). Only the first
+    such quotation in a paragraph counts."""
+    for offset, line, marks in _paragraph_quote_marks(text):
+        for i, mark in enumerate(marks):
+            m = mark.match
+            if mark.after_open or not mark.opens or _closes_before_attribution(line, m):
+                continue
+            following = marks[i + 1] if i + 1 < len(marks) else None
+            stop = len(line) if following is None else following.match.start()
+            attribution = _ATTRIBUTION_RE.search(line, m.end(), stop)
+            if attribution is None or (following is not None and following.role == "close"):
+                continue
+            speaker = line[attribution.end(1) + 1 : attribution.end()]
+            if _FIRST_PERSON_RE.search(speaker) or _SENTENCE_END_INSIDE_RE.search(speaker):
+                continue  # "In public, I have stressed …": the speaker's own words go on
+            word = attribution.group(1)
+            symbol = '"' if m.group() == '"' else "\u201d"
+            yield _span(
+                offset + attribution.start(1), offset + attribution.end(1) + 1, 0.7,
+                "lost_closing_quote", word + "," + symbol,
+            )  # fmt: skip
+            break
 
 
 def _quote_role(line: str, mark: re.Match[str]) -> str:
@@ -407,6 +462,7 @@ HINTS: Final[Mapping[str, re.Pattern[str]]] = {
     "unquoted_speech": re.compile(SPEECH_VERBS),
     "misplaced_quote": re.compile("\u201c"),
     "lost_opening_quote": re.compile(SPEECH_VERBS),
+    "lost_closing_quote": re.compile(SPEECH_VERBS),
     "verbless_fragment": re.compile(r"\.[\"'\u201d\u2019)\]]*\s+[A-Z]"),
 }
 
@@ -421,6 +477,7 @@ RULES: Final[Mapping[str, Rule]] = {
     "unquoted_speech": unquoted_speech,
     "misplaced_quote": misplaced_quote,
     "lost_opening_quote": lost_opening_quote,
+    "lost_closing_quote": lost_closing_quote,
     "verbless_fragment": verbless_fragment,
 }
 
