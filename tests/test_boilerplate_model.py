@@ -19,6 +19,7 @@ from mtclean.detectors.boilerplate_lines import (
     TreeEnsemble,
     load_model,
     model_path,
+    removal_mask,
 )
 from mtclean.records import Document
 
@@ -121,3 +122,41 @@ def test_shingle_metric_follows_evaluate_py() -> None:
     assert bench.shingle_tp_fp_fn("", "") == (0.0, 0.0, 0.0)
     metrics = bench.shingle_metrics([(0.5, 0.0, 0.5), (1.0, 0.0, 0.0)])
     assert metrics["precision"] == 1.0 and metrics["recall"] == 0.75
+
+
+def _rows(n: int) -> np.ndarray:
+    return np.zeros((n, len(FEATURES)))
+
+
+def test_a_link_line_falls_with_the_weak_removal_it_leaned_on() -> None:
+    """The rules take a link line for boilerplate when a neighbour is removed; when that
+    neighbour was a weak rule's removal (a menu run) that the model overrules, the link line's
+    support is gone and it stays (a list of product links inside an article)."""
+    column = {name: i for i, name in enumerate(FEATURES)}
+    matrix = _rows(MIN_LINES + 2)
+    matrix[4, column["rule_score"]] = 0.8  # a menu run's line: a weak rule
+    matrix[4, column["rule_weak"]] = 1
+    matrix[5, [column["rule_score"], column["rule_contextual"], column["rule_link"]]] = (
+        0.9,
+        1,
+        1,
+    )
+    kept_all = np.zeros(len(matrix))
+    options = {"threshold": 0.9, "body_threshold": 0.9, "remove_score": 0.8}
+    mask = removal_mask(kept_all, matrix, **options)
+    assert not mask[4] and not mask[5]
+    confirmed = kept_all.copy()
+    confirmed[4] = 0.95  # the model confirms the menu line: the link line's support stands
+    mask = removal_mask(confirmed, matrix, **options)
+    assert mask[4] and mask[5]
+    matrix[6, column["rule_score"]] = 0.95  # a CMS phrase next to it: a rule removal that stands
+    mask = removal_mask(kept_all, matrix, **options)
+    assert mask[5] and mask[6] and not mask[4]
+
+
+def test_extracted_text_reads_the_extracted_text_model() -> None:
+    text_model, extracted_model = load_model(), load_model(extracted=True)
+    assert extracted_model.features == FEATURES
+    assert extracted_model is not text_model
+    assert extracted_model.info["trained_on"]["benchmark_dev_pages_extracted"] > 0
+    assert model_path(extracted=True).stat().st_size < 5_000_000

@@ -677,6 +677,7 @@ class BoilerplateDetector:
         line_model: bool = True,
         extracted: bool = False,
         model_path: Path | None = None,
+        extracted_model_path: Path | None = None,
     ) -> None:
         if not 0.0 < remove_threshold <= 1.0:
             raise ValueError(f"remove_threshold must be in (0, 1], got {remove_threshold}")
@@ -686,9 +687,10 @@ class BoilerplateDetector:
         self.split_glued = split_glued
         # the learned line classifier (mtclean.detectors.boilerplate_lines) after the rules
         self.line_model = line_model
-        # the text was already extracted from HTML (trafilatura): the model's stricter threshold
+        # the text was already extracted from HTML (trafilatura): the line model for such text
         self.extracted = extracted
-        self.model_path = model_path
+        self.model_path = model_path  # the line model for plain text (default: the shipped one)
+        self.extracted_model_path = extracted_model_path  # the same for extracted text
 
     def detect(self, doc: Document) -> Detection:
         text = doc.text
@@ -732,7 +734,8 @@ class BoilerplateDetector:
         if len(labels.content) < MIN_LINES:
             return  # a snippet: the rules decide
         try:
-            model = load_model(self.model_path)
+            path = self.extracted_model_path if extracted else self.model_path
+            model = load_model(path, extracted=extracted)
         except FileNotFoundError as err:  # a model folder without it: the rules decide
             _warn_once(f"boilerplate line model off: {err}")
             return
@@ -740,20 +743,19 @@ class BoilerplateDetector:
             labels.lines, labels.content, labels.final, labels.title, extracted=extracted
         )
         proba = model.predict_proba(matrix)
-        cut = model.extracted_threshold if extracted else model.threshold
-        remove = self.remove_threshold
+        cut, remove = model.threshold, self.remove_threshold
         mask = removal_mask(
-            proba,
-            matrix,
-            threshold=cut,
-            body_threshold=model.body_threshold if not extracted else cut,
-            remove_score=remove,
+            proba, matrix, threshold=cut, body_threshold=model.body_threshold, remove_score=remove
         )
         for index, p, removed in zip(labels.content, proba, mask, strict=True):
             verdict = labels.final.get(index)
             weak = verdict is None or verdict.reason in MODEL_DECIDES
             if verdict is not None and not weak and verdict.score >= remove:
-                continue  # a rule removal that is not a weak rule's: it stands
+                # a rule removal that is not a weak rule's stands, unless the removed
+                # neighbour it leaned on was overruled (removal_mask)
+                if not removed:
+                    labels.final[index] = Verdict(self.flag_score, verdict.reason)
+                continue
             if removed:
                 score = remove + (1.0 - remove) * max(float(p) - cut, 0.0) / max(1.0 - cut, 1e-9)
                 # the model decided (a weak rule's verdict was one of its features)

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
     from mtclean.detectors.boilerplate import Line, Verdict
 
 MODEL_FILE = "boilerplate.json"
+# the model for text already extracted from HTML (trafilatura's output: few menus left, short
+# article lines kept), trained on the dev pages' extracted text too, with its own thresholds
+EXTRACTED_MODEL_FILE = "boilerplate_extracted.json"
 FORMAT = "mtclean-boilerplate-trees/1"
 
 # rule reasons grouped into the families the model sees (one indicator feature each)
@@ -230,7 +233,6 @@ class TreeEnsemble:
     features: tuple[str, ...]
     baseline: float
     threshold: float  # probability at which a line is boilerplate (tuned on the dev pages)
-    extracted_threshold: float  # the same for text already extracted from HTML (stricter)
     body_threshold: float  # the same inside the body (between the first and last good paragraph)
     trees: tuple[dict[str, np.ndarray], ...]
     info: Mapping[str, Any]
@@ -254,7 +256,6 @@ class TreeEnsemble:
             tuple(payload["features"]),
             float(payload["baseline"]),
             float(payload["threshold"]),
-            float(payload["extracted_threshold"]),
             float(payload["body_threshold"]),
             trees,
             payload.get("info", {}),
@@ -333,7 +334,35 @@ def removal_mask(
             sub_learned[left + 1 : right] = False
     learned[rest] = sub_learned
     mask: np.ndarray = strong | learned
-    return mask
+    return _without_lost_support(mask, strong, by_rule, matrix)
+
+
+def _without_lost_support(
+    mask: np.ndarray, strong: np.ndarray, by_rule: np.ndarray, matrix: np.ndarray
+) -> np.ndarray:
+    """A contextual rule's removal (a link line, a separator, a byline ...) that leaned on a
+    neighbouring rule removal the model has overruled falls with it, when the line is a link
+    line (whose only support is a removed neighbour) or lies in the body: the rules read a
+    removed neighbour as support before the model decided."""
+    contextual = strong & (matrix[:, _COLUMN["rule_contextual"]] == 1)
+    body = (matrix[:, _COLUMN["before_first_good"]] == 0) & (
+        matrix[:, _COLUMN["after_last_good"]] == 0
+    )
+    candidates = contextual & ((matrix[:, _COLUMN["rule_link"]] == 1) | body)
+    if not candidates.any():
+        return mask
+    mask = mask.copy()
+    leaned = np.zeros_like(mask)  # a rule removal next to the line
+    leaned[1:] |= by_rule[:-1]
+    leaned[:-1] |= by_rule[1:]
+    while True:
+        near = np.zeros_like(mask)
+        near[1:] |= mask[:-1]
+        near[:-1] |= mask[1:]
+        fallen = candidates & mask & leaned & ~near
+        if not fallen.any():
+            return mask
+        mask &= ~fallen
 
 
 def _anchored_runs(kept: np.ndarray, anchors: np.ndarray) -> np.ndarray:
@@ -354,14 +383,16 @@ def _anchored_runs(kept: np.ndarray, anchors: np.ndarray) -> np.ndarray:
     return result
 
 
-def model_path() -> Path:
-    return model_dir() / MODEL_FILE
+def model_path(extracted: bool = False) -> Path:
+    """The shipped line model for plain text, or for text extracted from HTML."""
+    return model_dir() / (EXTRACTED_MODEL_FILE if extracted else MODEL_FILE)
 
 
 @functools.lru_cache(maxsize=4)
-def load_model(path: Path | None = None) -> TreeEnsemble:
-    """The shipped line classifier (``models/boilerplate.json``), loaded once."""
-    target = path or model_path()
+def load_model(path: Path | None = None, *, extracted: bool = False) -> TreeEnsemble:
+    """The shipped line classifier (``models/boilerplate.json``, or for extracted text
+    ``models/boilerplate_extracted.json``), or the one at ``path``; loaded once."""
+    target = path or model_path(extracted)
     if not target.is_file():
         raise FileNotFoundError(
             f"boilerplate line model not found: {target}. Rebuild it with "
