@@ -22,8 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -34,6 +32,7 @@ from mtclean.degrade.spinner import default_spinner, held_out_spinner
 from mtclean.evaluation.environment import BBC_FILE
 from mtclean.evaluation.metrics import evaluate_corpus, false_flags
 from mtclean.evaluation.parts import gold_from_degraded, load_bbc_tech
+from mtclean.evaluation.readme_blocks import ReadmeBlock
 from mtclean.paths import REPO, default_data_dir
 from mtclean.records import CleanResult
 
@@ -52,8 +51,10 @@ def run(config: CleanerConfig, texts: Sequence[str], workers: int) -> list[Clean
 
 RESULT = REPO / "benchmarks" / "cascade.json"
 README = REPO / "README.md"
-README_MARK = "<!-- from benchmarks/cascade.json (python scripts/bench_cascade.py --readme) -->"
-README_END = "<!-- end of benchmarks/cascade.json -->"
+BLOCK = ReadmeBlock(
+    "<!-- from benchmarks/cascade.json (python scripts/bench_cascade.py --readme) -->",
+    "<!-- end of benchmarks/cascade.json -->",
+)
 
 
 def markdown(result: dict[str, Any]) -> str:
@@ -97,18 +98,8 @@ def markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def readme_block(text: str) -> str | None:
-    """The block between the README's marks, marks included (None without them)."""
-    found = re.search(re.escape(README_MARK) + r"\n.*?" + re.escape(README_END), text, re.S)
-    return found.group(0) if found else None
-
-
 def update_readme(result: dict[str, Any], path: Path = README) -> None:
-    text = path.read_text("utf-8")
-    old = readme_block(text)
-    if old is None:
-        sys.exit(f"bench_cascade: {path} has no block {README_MARK!r} ... {README_END!r}")
-    path.write_text(text.replace(old, f"{README_MARK}\n{markdown(result)}\n{README_END}"), "utf-8")
+    path.write_text(BLOCK.replace(path.read_text("utf-8"), markdown(result)), "utf-8")
 
 
 def main() -> None:

@@ -283,9 +283,11 @@ def inflect(phrase: str, upos: Upos, tag: str) -> str | None:
 
     Multiword: verbs inflect their first word ("take part" -> "took part"), nouns their last, or
     the word before "of" ("head of state" -> "heads of state"); adjectives and adverbs only in the
-    plain form.
+    plain form; a multiword name (its last word capitalised: "United States") only as written.
     """
     words = phrase.split(" ")
+    if upos == "NOUN" and len(words) > 1 and words[-1][:1].isupper():
+        return phrase if tag == "NN" else None  # a name as written ("United States")
     if upos == "NOUN" and _plural_only(words[-1]):
         return phrase if tag == "NNS" else None  # "talks" is already plural
     if len(words) == 1:
@@ -300,10 +302,12 @@ def inflect(phrase: str, upos: Upos, tag: str) -> str | None:
 
 
 def match_case(template: str, replacement: str) -> str:
-    """Give ``replacement`` the capitalisation pattern of ``template`` (ALL CAPS, Title, lower)."""
+    """Give ``replacement`` the capitalisation pattern of ``template`` (ALL CAPS, Title, lower);
+    under ALL CAPS a replacement with capitals of its own keeps them (an acronym's expansion)."""
     letters = [c for c in template if c.isalpha()]
     if len(letters) > 1 and all(c.isupper() for c in letters):
-        return replacement.upper()
+        # an acronym's expansion keeps its own capitals ("USA" <- "United States")
+        return replacement if replacement != replacement.lower() else replacement.upper()
     if template[:1].isupper():
         return replacement[:1].upper() + replacement[1:]
     return replacement

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from mtclean.records import LABELS
@@ -48,10 +48,19 @@ def _ci(record: Mapping[str, Any], key: str) -> str:
     return f"[{found[0]:.2f}, {found[1]:.2f}]" if found else "n/a"
 
 
+def _predicted(record: Mapping[str, Any]) -> int:
+    return int(record.get("predicted", record["tp"] + record["fp"]))
+
+
+def _precision(record: Mapping[str, Any]) -> str:
+    """Precision to two places, ``n/a`` without predictions (not 0)."""
+    return f"{record['precision']:.2f}" if _predicted(record) else "n/a"
+
+
 def _summary_cell(record: Mapping[str, Any]) -> str:
-    """``P [CI] / R [CI] / F1``; precision ``n/a`` without predictions (not 0)."""
-    predicted = record.get("predicted", record["tp"] + record["fp"])
-    precision = f"{record['precision']:.2f}" if predicted else "n/a"
+    """``P [CI] / R [CI] / F1 (n=predictions)``."""
+    predicted = _predicted(record)
+    precision = _precision(record)
     if predicted and record.get("precision_ci"):
         precision += f" {_ci(record, 'precision')}"
     recall = f"{record['recall']:.2f}"
@@ -199,8 +208,16 @@ def _siblings(section: Mapping[str, Any], headline: str | None) -> list[str]:
     return lines
 
 
-def _summary(parts: Mapping[str, Any]) -> list[str]:
-    """One row per part and label with gold spans: span P / R / F1 of every system."""
+def _compact_cell(record: Mapping[str, Any]) -> str:
+    """``P / R / F1`` without intervals."""
+    return f"{_precision(record)} / {record['recall']:.2f} / {record['f1']:.2f}"
+
+
+def summary_rows(
+    parts: Mapping[str, Any], cell: Callable[[Mapping[str, Any]], str] = _summary_cell
+) -> tuple[list[str], list[list[str]]]:
+    """The systems and one row per part and label with req gold spans (a clean part: its
+    false flags per 1,000 words), each system's cell made by ``cell``."""
     systems: list[str] = [
         s
         for s in dict.fromkeys(s for part in parts.values() for s in _systems(part))
@@ -224,12 +241,30 @@ def _summary(parts: Mapping[str, Any]) -> list[str]:
             if gold["req"] == 0:
                 continue
             records = part["systems"]
-            cells = [
-                _summary_cell(records[s]["labels"][label]) if s in records else absent
-                for s in systems
-            ]
+            cells = [cell(records[s]["labels"][label]) if s in records else absent for s in systems]
             first = next(iter(records.values()))["labels"][label]
             rows.append([name, f"{label} ({first['tp'] + first['fn']})", *cells])
+    return systems, rows
+
+
+def readme_summary(report: Mapping[str, Any]) -> str:
+    """The README's evaluation table: the summary without intervals, and how it was made."""
+    systems, rows = summary_rows(report["parts"], _compact_cell)
+    return "\n".join(
+        [
+            f"`{report['command']}` (mtclean {report['mtclean_version']}, seed "
+            f"{report['seed']}, {report['timings']['total']:.0f} s here; span precision / recall "
+            "/ F1; in brackets the req gold units, boilerplate counted per line; false flags "
+            'per 1,000 words on clean text; "—": the system runs on the seeds only):',
+            "",
+            *_table(["part", "label", *systems], rows),
+        ]
+    ).rstrip("\n")
+
+
+def _summary(parts: Mapping[str, Any]) -> list[str]:
+    """One row per part and label with gold spans: span P / R / F1 of every system."""
+    systems, rows = summary_rows(parts)
     if not rows:
         return []
     return [

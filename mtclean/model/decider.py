@@ -76,7 +76,7 @@ SCORED_CANDIDATES = 30  # candidate originals whose context fit is compared per 
 
 @dataclass(frozen=True, slots=True)
 class _Candidates:
-    """What the tables propose for one lowercased word, out of context."""
+    """What the tables propose for one word, out of context."""
 
     texts: tuple[str, ...]
     count_log: float
@@ -86,8 +86,11 @@ class _Candidates:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _candidates(index: CandidateIndex, lower: str) -> _Candidates:
-    proposals = index.propose(lower) if lower.isalpha() else []
+def _candidates(index: CandidateIndex, word: str) -> _Candidates:
+    """The proposals for ``word`` as written: its case decides whether a name may be its
+    original ("USA" <- "United States", never "assembly" <- "Bench")."""
+    lower = word.lower()
+    proposals = index.propose(word) if word.isalpha() else []
     if not proposals:
         return _Candidates((), 0.0, 0, -5.0, math.log1p(50))
     top = proposals[:SCORED_CANDIDATES]
@@ -132,7 +135,7 @@ def features(
         occurrences[lower].append(i)
     present = set(lowers)
     lowered = text.lower()
-    found = [_candidates(index, lower) for lower in lowers]
+    found = [_candidates(index, word.text) for word in words]
     fit = np.full(n, -CLIP)
     in_document = np.zeros(n)
     for i, cands in enumerate(found):

@@ -111,17 +111,22 @@ class CandidateIndex:
 
 def _analyses(wording: str, prev: str, prev2: str) -> list[tuple[str, Upos, str]]:
     """(lemma form, part of speech, Penn tag) readings of a lowercased wording: a word's own
-    readings; a phrase as written (plain tag), with its first word lemmatised (verbs: "developed
-    into"), or with its last word lemmatised (nouns: "international locations")."""
+    readings (a word without any, as written, in every part of speech); a phrase as written
+    (plain tag), with its first word lemmatised (verbs: "developed into"), or with its last
+    word lemmatised (nouns: "international locations")."""
     words = wording.split()
+    plain: list[tuple[str, Upos, str]] = [(wording, upos, _PLAIN_TAG[upos]) for upos in _PLAIN_TAG]
     if len(words) == 1:
+        found = readings(wording)
+        if not found:  # a word the lexicon does not know ("usa", "jap"): taken as written
+            return plain
         out: list[tuple[str, Upos, str]] = []
-        for reading in readings(wording):
+        for reading in found:
             tag = choose_tag(reading, prev, prev2)
             if tag is not None:
                 out.append((reading.lemma, reading.upos, tag))
         return out
-    out = [(wording, upos, _PLAIN_TAG[upos]) for upos in _PLAIN_TAG]
+    out = plain
     for lemma, tag in _inflected(words[0], prev, prev2, "VERB"):
         out.append((" ".join([lemma, *words[1:]]), "VERB", tag))
     for lemma, tag in _inflected(words[-1], words[-2], prev, "NOUN"):
