@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from mtclean.cleaner import Cleaner
 from mtclean.reading import (
@@ -25,8 +25,24 @@ from mtclean.reading import (
     read_source,
 )
 from mtclean.records import CleanResult, Document
-from mtclean.serialize import detect_record, dolma_record, json_line, mtclean_field
-from mtclean.writing import STDOUT, OutputWriteError, Sink, atomic_writer, open_output, sidecar_path
+from mtclean.serialize import (
+    MAX_NESTING,
+    detect_record,
+    dolma_record,
+    json_line,
+    mtclean_field,
+    nesting,
+    record_line,
+)
+from mtclean.writing import (
+    STDOUT,
+    OutputWriteError,
+    Sink,
+    abandoned,
+    atomic_writer,
+    open_output,
+    sidecar_path,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -220,7 +236,10 @@ def _too_large(item: InputDocument, limit: int | None) -> InputProblem:
     text of a text file), so nothing is lost."""
     where = item.source.name if item.line is None else f"{item.source.name}:{item.line}"
     text = item.document.text
-    raw = text if item.record is None else json.dumps(item.record, ensure_ascii=False)
+    raw: str | None = text
+    if item.record is not None:
+        line = record_line(item.record)
+        raw = None if line is None else line.decode("utf-8")[:-1]
     return InputProblem(
         item.source,
         where,
@@ -251,7 +270,7 @@ def _text_report(result: CleanResult, original: str, edit_threshold: float, colo
 def run_detect(
     cleaner: Cleaner,
     sources: Sequence[Source],
-    out: Sink,
+    output: Path | str,
     *,
     fmt: str = "jsonl",
     text_field: str = "text",
@@ -264,18 +283,24 @@ def run_detect(
     workers: int = 1,
     flush: bool = False,
     color: bool = False,
+    resume: bool = False,
+    stop: StopFlag | None = None,
 ) -> RunSummary:
-    """Write one detect record per readable document to ``out``.
+    """Write one detect record per readable document to ``output`` (a path, or ``-``: stdout).
 
     ``early`` holds problems found before reading (missing paths); they are reported and
     counted like the others. ``workers``: processes cleaning batches (see ``Cleaner.pipe``).
-    ``color``: the text format with ANSI colour (for a terminal).
-    Raises ``OutputFailed`` when ``out`` or ``rejects`` cannot be written.
+    ``color``: the text format with ANSI colour (for a terminal). ``resume`` and ``stop`` as
+    in ``run_clean`` (the jsonl and dolma formats: records matched by their ``id``).
+    Raises ``OutputFailed`` when ``output`` or ``rejects`` cannot be written.
     """
     run = _Run(cleaner, sources, on_problem, rejects, show_progress, batch_size, early, workers)
     try:
-        with run.bar:
-            for item, result in run.cleaned(_all_items(sources, text_field, id_field)):
+        with run.bar, _output(output, resume) as (out, previous):
+            items = _all_items(sources, text_field, id_field)
+            if previous is not None:
+                items = _skip_done(run, items, previous, out, _detect_matching(cleaner, fmt))
+            for item, result in run.cleaned(items):
                 original = item.document.text
                 if fmt == "jsonl":
                     out.write(json_line(detect_record(result, original)))
@@ -286,6 +311,10 @@ def run_detect(
                     out.write(report.encode("utf-8"))
                 if flush:
                     _flush(out)
+                if _stopped(run, stop):
+                    break
+        if output != STDOUT:
+            run.summary.written.append(str(output))
     except OutputWriteError as err:
         raise OutputFailed(err, run.summary) from err
     return run.summary
@@ -341,21 +370,34 @@ def run_clean(
     return run.summary
 
 
+def _kept_fields(
+    item: InputDocument, text: str, text_field: str, keep_original: str | None
+) -> dict[str, Any]:
+    """The fields of a cleaned JSONL record but ``mtclean``: the input record's, with ``text``
+    in ``text_field`` and, with ``keep_original``, the text as read in that field."""
+    record = {k: v for k, v in (item.record or {}).items() if k != "mtclean"}
+    record[text_field] = text
+    if keep_original is not None:
+        record[keep_original] = item.document.text
+    return record
+
+
 def _jsonl_record(
     item: InputDocument, result: CleanResult, text_field: str, keep_original: str | None = None
 ) -> bytes | None:
-    """The output line of a cleaned JSONL record; None if the record cannot be JSON again.
+    """The output line of a cleaned JSONL record; None if the record cannot be JSON again
+    (nested more than ``MAX_NESTING`` deep: ``_writable`` says which beforehand).
     ``keep_original``: the field that keeps the text as read (the spans' ``start``/``end``
     index it)."""
-    record = dict(item.record or {})
-    record[text_field] = result.text
-    if keep_original is not None:
-        record[keep_original] = item.document.text
+    record = _kept_fields(item, result.text, text_field, keep_original)
     record["mtclean"] = mtclean_field(result, item.document.text)
-    try:
-        return json_line(record)
-    except (ValueError, RecursionError):
-        return None
+    return record_line(record)
+
+
+def _writable(item: InputDocument, text_field: str, keep_original: str | None) -> bool:
+    """Whether ``_jsonl_record`` writes ``item``'s record, from the record alone (the
+    ``mtclean`` field nests a few levels, far from the limit)."""
+    return nesting(_kept_fields(item, "", text_field, keep_original)) <= MAX_NESTING
 
 
 def _flush(out: Sink) -> None:
@@ -380,24 +422,66 @@ class ResumeMismatch(Exception):
     """``--resume`` found an output that does not continue this input (a usage error)."""
 
 
-def previous_records(target: Path | str, id_field: str) -> Iterator[tuple[bytes, Any]]:
-    """The complete records an interrupted run left in ``target`` (decompressed by magic
-    bytes), with the value of their ``id_field``; stops at the first incomplete line."""
-    from mtclean.reading import open_input
+@dataclass(frozen=True)
+class _Matching:
+    """How ``--resume`` matches an earlier run's output records to the input's documents:
+    ``fields`` every record of that command and format holds, ``id_field`` the one holding
+    the id, ``expected`` the id a document's record has there, ``written`` whether a document
+    gets a record at all (False: it is a reject, such as a document over the size limit)."""
 
-    source = Source("jsonl", Path(target), Path(Path(target).name))
+    fields: tuple[str, ...]
+    id_field: str
+    expected: Callable[[InputDocument], Any]
+    written: Callable[[InputDocument], bool]
+
+
+def _clean_matching(cleaner: Cleaner, options: _CleanOptions) -> _Matching:
+    def written(item: InputDocument) -> bool:
+        if cleaner.too_large(item.document):
+            return False
+        return _writable(item, options.text_field, options.keep_original)
+
+    def expected(item: InputDocument) -> Any:
+        return (item.record or {}).get(options.id_field)
+
+    return _Matching(("mtclean", options.text_field), options.id_field, expected, written)
+
+
+def _detect_matching(cleaner: Cleaner, fmt: str) -> _Matching:
+    fields = ("id", "attributes") if fmt == "dolma" else ("id", "score", "spans")
+
+    def written(item: InputDocument) -> bool:
+        return not cleaner.too_large(item.document)
+
+    def expected(item: InputDocument) -> Any:
+        return item.document.id
+
+    return _Matching(fields, "id", expected, written)
+
+
+@dataclass
+class _Previous:
+    """The complete records an interrupted run left for an output, read from ``path``."""
+
+    path: Path
+    records: Iterator[tuple[bytes, dict[str, Any]]]
+    killed: bool  # ``path`` is the temporary file of a run killed while writing
+
+
+def _complete_records(stream: IO[bytes]) -> Iterator[tuple[bytes, dict[str, Any]]]:
+    """The whole lines of an earlier output that are JSON objects, up to the first that is
+    not (a line cut short: a run killed while writing, a truncated compressed tail)."""
     try:
-        with open_input(source) as stream:
-            for line in stream:
-                if not line.endswith(b"\n"):
-                    return
-                try:
-                    record = json.loads(line)
-                except ValueError:
-                    return
-                if not isinstance(record, dict):
-                    return
-                yield line, record.get(id_field)
+        for line in stream:
+            if not line.endswith(b"\n"):
+                return
+            try:
+                record = json.loads(line)
+            except (ValueError, RecursionError):
+                return
+            if not isinstance(record, dict):
+                return
+            yield line, record
     except Exception as err:  # a truncated compressed tail: what came before is kept
         if not isinstance(err, OSError | EOFError | zlib.error | ValueError) and (
             type(err).__name__ != "ZstdError"
@@ -406,52 +490,84 @@ def previous_records(target: Path | str, id_field: str) -> Iterator[tuple[bytes,
         return
 
 
+@contextlib.contextmanager
+def _output(target: Path | str, resume: bool) -> Iterator[tuple[Sink, _Previous | None]]:
+    """``open_output(target)`` and, with ``resume``, what an interrupted run left for it: the
+    temporary file of a run killed while writing it (SIGKILL), the newest work, else
+    ``target``. That file is opened before the new writer removes dead runs' temporary files
+    (see ``writing.atomic_writer``), and read as it is copied."""
+    from mtclean.reading import open_input
+
+    with contextlib.ExitStack() as stack:
+        previous = None
+        if resume and target != STDOUT:
+            killed = abandoned(Path(target))
+            path = killed or Path(target)
+            if path.is_file():
+                try:
+                    stream = stack.enter_context(open_input(Source("jsonl", path, Path(path.name))))
+                except OSError as err:
+                    raise ResumeMismatch(f"--resume: cannot read {path}: {err}") from err
+                if killed is not None:
+                    logger.info("%s: resuming from %s, left by a run that was killed", target, path)
+                previous = _Previous(path, _complete_records(stream), killed is not None)
+        yield stack.enter_context(open_output(target)), previous
+
+
 def _skip_done(
     run: _Run,
     items: Iterable[InputDocument | InputProblem],
-    target: Path,
+    previous: _Previous,
     out: Sink,
-    id_field: str,
+    matching: _Matching,
 ) -> Iterator[InputDocument | InputProblem]:
-    """``items`` without the documents an interrupted run already wrote into ``target``:
-    each is checked against its output record by id and copied into ``out``; problems pass
-    (so that the rejects are complete again)."""
-    previous = previous_records(target, id_field)
+    """``items`` without the documents an interrupted run already wrote: each is checked
+    against its output record (``matching``) and the record copied into ``out``; problems,
+    and documents that get no record (rejects), pass, so that the rejects are complete again."""
     count = 0
     done = False
+    where = f"{previous.path} (the temporary file of a killed run)" if previous.killed else (
+        str(previous.path)
+    )  # fmt: skip
     for item in items:
-        if done or isinstance(item, InputProblem):
+        if done or isinstance(item, InputProblem) or not matching.written(item):
             yield item
             continue
-        entry = next(previous, None)
+        entry = next(previous.records, None)
         if entry is None:
             done = True
             if count:
-                logger.info("%s: resumed after %d record(s)", target, count)
+                logger.info("%s: resumed after %d record(s)", where, count)
             yield item
             continue
-        line, written_id = entry
-        expected = (item.record or {}).get(id_field)
+        line, record = entry
+        written_id, expected = record.get(matching.id_field), matching.expected(item)
         if written_id != expected:
             raise ResumeMismatch(
-                f"--resume: record {count + 1} of {target} has {id_field} {written_id!r} but "
-                f"the input's document there ({item.source.name}:{item.line}) has "
-                f"{expected!r}: {target} does not continue this input; remove it, or run "
-                "without --resume"
+                f"--resume: record {count + 1} of {where} has {matching.id_field} "
+                f"{written_id!r} but the input's document there ({item.source.name}:"
+                f"{item.line}) has {expected!r}: it does not continue this input; remove it, "
+                "or run without --resume"
+            )
+        missing = [name for name in matching.fields if name not in record]
+        if missing:
+            raise ResumeMismatch(
+                f"--resume: record {count + 1} of {where} has no {missing[0]!r} field: it is "
+                "not an output of this command and format; remove it, or run without --resume"
             )
         count += 1
         out.write(line)
         run.summary.resumed += 1
         run.bar.update(1)
-    if not done and next(previous, None) is not None:
+    if not done and next(previous.records, None) is not None:
         raise ResumeMismatch(
-            f"--resume: {target} holds more records than the input has documents: it is not "
+            f"--resume: {where} holds more records than the input has documents: it is not "
             "the output of this input; remove it, or run without --resume"
         )
 
 
-def _stopped(run: _Run, options: _CleanOptions) -> bool:
-    if options.stop is not None and options.stop.requested:
+def _stopped(run: _Run, stop: StopFlag | None) -> bool:
+    if stop is not None and stop.requested:
         run.summary.interrupted = True
         return True
     return False
@@ -467,14 +583,16 @@ def _clean_into(run: _Run, plan: dict[Source, Path | str], options: _CleanOption
                 continue
             texts.append(source)
             continue
-        if _stopped(run, options):
+        if _stopped(run, options.stop):
             return
-        with open_output(target) as handle:
+        with _output(target, options.resume) as (handle, previous):
             items: Iterable[InputDocument | InputProblem] = read_source(
                 source, text_field, id_field
             )
-            if options.resume and target != STDOUT and Path(target).exists():
-                items = _skip_done(run, items, Path(target), handle, id_field)
+            if previous is not None:
+                items = _skip_done(
+                    run, items, previous, handle, _clean_matching(run.cleaner, options)
+                )
             for item, result in run.cleaned(items):
                 line = _jsonl_record(item, result, text_field, options.keep_original)
                 if line is None:
@@ -490,13 +608,13 @@ def _clean_into(run: _Run, plan: dict[Source, Path | str], options: _CleanOption
                         where = f"{source.name}:{item.line}" if item.line else source.name
                         record = {"id": result.id, "input": where}
                         options.on_result({**record, **mtclean_field(result, original)}, original)
-                if _stopped(run, options):
+                if _stopped(run, options.stop):
                     break
         if target != STDOUT:
             run.summary.written.append(str(target))
         if run.summary.interrupted:
             return
-    if _stopped(run, options):
+    if _stopped(run, options.stop):
         return
     for item, result in run.cleaned(_all_items(texts, text_field, id_field)):
         target = plan[item.source]
@@ -510,7 +628,7 @@ def _clean_into(run: _Run, plan: dict[Source, Path | str], options: _CleanOption
                 run.summary.written.append(str(sidecar_path(target)))
         if options.on_result is not None:
             options.on_result(_sidecar(result, item.document.text, item.source), item.document.text)
-        if _stopped(run, options):
+        if _stopped(run, options.stop):
             return
 
 

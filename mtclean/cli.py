@@ -18,6 +18,7 @@ from mtclean.batch import (
     OutputFailed,
     ResumeMismatch,
     RunSummary,
+    StopFlag,
     run_clean,
     run_detect,
     stop_on_signals,
@@ -35,7 +36,6 @@ from mtclean.writing import (
     atomic_writer,
     check_outputs,
     clean_outputs,
-    open_output,
     plan_outputs,
 )
 
@@ -168,6 +168,15 @@ UseNormalizer = Annotated[
         help="Rank candidate originals for flagged spun spans (on by default).",
     ),
 ]
+Resume = Annotated[
+    bool,
+    typer.Option(
+        "--resume",
+        help="Continue an interrupted run: keep the records its JSONL outputs hold (or, after "
+        "a SIGKILL, the whole records of its temporary file), checked against the input by id, "
+        "and process the rest; clean skips text files already written.",
+    ),
+]
 Workers = Annotated[
     int | None,
     typer.Option(
@@ -262,6 +271,19 @@ def _resume_errors() -> Iterator[None]:
         yield
     except ResumeMismatch as err:
         _fail(str(err))
+
+
+def _say_interrupted(summary: RunSummary, stop: StopFlag) -> None:
+    """After SIGINT/SIGTERM: what was kept, and how to continue."""
+    if not summary.interrupted:
+        return
+    kept = ", ".join(summary.written[-3:]) or "none"
+    typer.secho(
+        f"mtclean: interrupted ({stop.signal_name}) after {summary.documents} document(s); "
+        f"the outputs hold complete records only (last written: {kept}); to continue, run "
+        "the same command again with --resume",
+        err=True, fg=typer.colors.YELLOW,
+    )  # fmt: skip
 
 
 def _report_problem(problem: InputProblem) -> None:
@@ -474,6 +496,7 @@ def detect(
     siblings: Siblings = None,
     cluster: Cluster = False,
     workers: Workers = None,
+    resume: Resume = False,
     rejects: Rejects = None,
     quiet: Quiet = False,
 ) -> None:
@@ -485,6 +508,8 @@ def detect(
     """
     if format not in ("jsonl", "text", "dolma"):
         _fail(f"unknown --format {format!r}; use jsonl, text or dolma")
+    if resume and (output == STDOUT or format == "text"):
+        _fail("--resume needs an output file (-o) in the jsonl or dolma format")
     sources, early = _sources(paths, input_format, text_field, html_field)
     text_field = text_field or "text"
     batch_size, workers, flush = _streaming(paths, workers)
@@ -497,13 +522,20 @@ def detect(
         normalizer, _related(siblings, paths, cluster), text_field, id_field, max_document_chars,
         qe, encoding=not no_encoding,
     )  # fmt: skip
-    with _output_errors(), _open_rejects(rejects) as rejects_handle, open_output(output) as handle:
+    with (
+        _output_errors(),
+        _resume_errors(),
+        stop_on_signals(_stopping) as stop,
+        _open_rejects(rejects) as rejects_handle,
+    ):
         summary = run_detect(
-            cleaner, sources, handle, fmt=format, text_field=text_field, id_field=id_field,
+            cleaner, sources, output, fmt=format, text_field=text_field, id_field=id_field,
             on_problem=_report_problem, rejects=rejects_handle, show_progress=not quiet,
             early=early, workers=workers, batch_size=batch_size, flush=flush,
             color=format == "text" and output == STDOUT and _colored_stdout(),
+            resume=resume, stop=stop,
         )  # fmt: skip
+    _say_interrupted(summary, stop)
     _finish(summary, "checked", quiet)
 
 
@@ -562,15 +594,7 @@ def clean(
             show_default=False,
         ),
     ] = None,
-    resume: Annotated[
-        bool,
-        typer.Option(
-            "--resume",
-            help="Continue an interrupted run: keep the records its JSONL outputs hold "
-            "(checked against the input by --id-field), clean the rest; skip text files "
-            "already written.",
-        ),
-    ] = False,
+    resume: Resume = False,
     rejects: Rejects = None,
     review: Annotated[
         Path | None,
@@ -652,14 +676,7 @@ def clean(
         if review is not None:
             display.write_review(review)
             summary.written.append(str(review))
-    if summary.interrupted:
-        kept = ", ".join(summary.written[-3:]) or "none"
-        typer.secho(
-            f"mtclean: interrupted ({stop.signal_name}) after {summary.documents} document(s); "
-            f"the outputs hold complete records only (last written: {kept}); to continue, run "
-            "the same command again with --resume",
-            err=True, fg=typer.colors.YELLOW,
-        )  # fmt: skip
+    _say_interrupted(summary, stop)
     _finish(summary, "cleaned", quiet)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 from mtclean.edits import OffsetMap
@@ -112,3 +113,41 @@ def json_line(obj: Any) -> bytes:
         return (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8")
     except UnicodeEncodeError:
         return (json.dumps(obj, ensure_ascii=True) + "\n").encode("ascii")
+
+
+MAX_NESTING = 1000  # levels of lists and objects in a record ``clean`` writes back
+
+
+def nesting(value: Any) -> int:
+    """How deep ``value`` nests lists and dicts (0: a scalar), counted without recursion, so
+    that any depth can be measured."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list | tuple):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def record_line(record: dict[str, Any]) -> bytes | None:
+    """``json_line`` of a record that carries an input record's own fields, or None when it
+    nests more than ``MAX_NESTING`` levels. Which records are written depends on the record
+    alone, not on how deep the call stack is (``json.dumps`` recurses: the recursion limit is
+    raised for the call), so ``--resume`` can tell which records an earlier run wrote."""
+    depth = nesting(record)
+    if depth > MAX_NESTING:
+        return None
+    limit = sys.getrecursionlimit()
+    if depth > limit // 4:
+        sys.setrecursionlimit(limit + depth)
+    try:
+        return json_line(record)
+    finally:
+        sys.setrecursionlimit(limit)

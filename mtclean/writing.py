@@ -349,21 +349,43 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _remove_stale(folder: Path, prefix: str) -> None:
-    """Remove the temporary files a killed run (SIGKILL, power loss) left for this target:
-    those whose writer process is gone. A live writer's file is left alone."""
+def _stale(folder: Path, prefix: str) -> list[Path]:
+    """The temporary files in ``folder`` named with ``prefix`` whose writer process is gone."""
     try:
         names = os.listdir(folder)
     except OSError:
-        return
+        return []
+    stale = []
     for name in names:
         if not (name.startswith(prefix) and name.endswith(".tmp")):
             continue
         pid = name[len(prefix) :].split(".", 1)[0]
         if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
-            with contextlib.suppress(OSError):
-                os.unlink(folder / name)
-                logger.info("removed %s, left by a run that was killed", folder / name)
+            stale.append(folder / name)
+    return stale
+
+
+def _remove_stale(folder: Path, prefix: str) -> None:
+    """Remove the temporary files a killed run (SIGKILL, power loss) left for this target:
+    those whose writer process is gone. A live writer's file is left alone."""
+    for path in _stale(folder, prefix):
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+            logger.info("removed %s, left by a run that was killed", path)
+
+
+def abandoned(target: Path) -> Path | None:
+    """The temporary file a killed run (SIGKILL) left while writing ``target``, the newest if
+    several, or None. It is newer than ``target``: every run writing ``target`` first removes
+    the files of the dead writers before it (see ``atomic_writer``). None for a name longer
+    than the part of it the temporary files keep (another target's could match)."""
+    if len(target.name) > _TMP_PREFIX_CHARS:
+        return None
+    found = []
+    for path in _stale(target.parent, _tmp_prefix(target)):
+        with contextlib.suppress(OSError):
+            found.append((path.stat().st_mtime_ns, path))
+    return max(found)[1] if found else None
 
 
 @contextlib.contextmanager

@@ -1,10 +1,11 @@
-"""Faults during a real ``mtclean clean`` process: SIGINT, SIGTERM and SIGKILL mid-run, a full
-disk, an output folder that cannot be written.
+"""Faults during a real ``mtclean clean`` or ``mtclean detect`` process: SIGINT, SIGTERM and
+SIGKILL mid-run, a full disk, an output folder that cannot be written.
 
 After each: no corrupt or hidden output (a killed run's temporary file is removed by the next
-run), the files that were there are intact, a visible valid partial output where the contract
-says so (SIGINT/SIGTERM), and ``--resume`` completes the job with every input document exactly
-once. ``tests/test_resume.py`` checks byte equality with an uninterrupted run (one worker).
+run, or taken up by ``--resume``), the files that were there are intact, a visible valid partial
+output where the contract says so (SIGINT/SIGTERM), and ``--resume`` completes the job with
+every input document exactly once. ``tests/test_resume.py`` checks byte equality with an
+uninterrupted run (one worker).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -49,8 +51,8 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _clean(inputs: Path, out: Path, *extra: str) -> list[str]:
-    return [MTCLEAN, "clean", str(inputs), "-o", str(out), "--no-model", *extra]
+def _clean(inputs: Path, out: Path, *extra: str, command: str = "clean") -> list[str]:
+    return [MTCLEAN, command, str(inputs), "-o", str(out), "--no-model", *extra]
 
 
 def _hidden(folder: Path) -> list[Path]:
@@ -92,22 +94,26 @@ def _ids(path: Path) -> list[str]:
 EVERY_ID = [f"d{i}" for i in range(DOCUMENTS)]
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize(
+    ("command", "signum"),
+    [("clean", signal.SIGINT), ("clean", signal.SIGTERM), ("detect", signal.SIGTERM)],
+)
 def test_stopped_with_two_workers_then_resumed_exactly_once(
-    tmp_path: Path, corpus: Path, signum: int
+    tmp_path: Path, corpus: Path, command: str, signum: int
 ) -> None:
-    out = tmp_path / "out" / "clean.jsonl"
+    out = tmp_path / "out" / f"{command}.jsonl"
     out.parent.mkdir()
     (out.parent / "keep.txt").write_text("not mtclean's\n", "utf-8")
     before = _digest(corpus)
-    stopped = _signal_mid_run(_clean(corpus, out, "-j", "2"), _temporary_has_data(out), signum)
+    stopped = _signal_mid_run(_clean(corpus, out, "-j", "2", command=command),
+                              _temporary_has_data(out), signum)  # fmt: skip
     assert stopped.returncode == 130, stopped.stderr
     assert "Traceback" not in stderr_of(stopped)
     assert not _hidden(tmp_path)  # nothing hidden left, the partial output visible
     partial = _ids(out)
     assert 0 < len(partial) < DOCUMENTS and partial == EVERY_ID[: len(partial)]
-    resumed = subprocess.run(_clean(corpus, out, "-j", "2", "--resume", "-q"), env=ENV,
-                             capture_output=True, text=True, check=False)  # fmt: skip
+    resumed = subprocess.run(_clean(corpus, out, "-j", "2", "--resume", "-q", command=command),
+                             env=ENV, capture_output=True, text=True, check=False)  # fmt: skip
     assert resumed.returncode == 0, resumed.stderr
     assert _ids(out) == EVERY_ID  # every document exactly once, in order
     assert _digest(corpus) == before
@@ -152,17 +158,25 @@ def test_killed_with_two_workers_leaves_no_worker_printing(tmp_path: Path, corpu
     assert "Traceback" not in stderr_of(killed), stderr_of(killed)
 
 
-def test_killed_then_resumed_exactly_once(tmp_path: Path, corpus: Path) -> None:
-    out = tmp_path / "clean.jsonl.gz"
-    killed = _signal_mid_run(_clean(corpus, out, "-j", "2"), _temporary_has_data(out, 20_000),
-                             signal.SIGKILL)  # fmt: skip
+@pytest.mark.parametrize(("command", "suffix"), [("clean", ".jsonl.gz"), ("detect", ".jsonl")])
+def test_killed_then_resumed_exactly_once(
+    tmp_path: Path, corpus: Path, command: str, suffix: str
+) -> None:
+    """SIGKILL leaves only the temporary file; ``--resume`` continues after its whole records
+    (not from the start) and removes it."""
+    out = tmp_path / f"{command}{suffix}"
+    killed = _signal_mid_run(_clean(corpus, out, "-j", "2", command=command),
+                             _temporary_has_data(out, 20_000), signal.SIGKILL)  # fmt: skip
     assert killed.returncode == -signal.SIGKILL and not out.exists()
-    resumed = subprocess.run(_clean(corpus, out, "--resume", "-q"), env=ENV,
+    resumed = subprocess.run(_clean(corpus, out, "--resume", command=command), env=ENV,
                              capture_output=True, text=True, check=False)  # fmt: skip
     assert resumed.returncode == 0, resumed.stderr
+    taken = re.search(r"after (\d+) done by an earlier run", resumed.stderr)
+    assert taken and 0 < int(taken.group(1)) < DOCUMENTS, resumed.stderr
     import gzip
 
-    lines = gzip.decompress(out.read_bytes()).splitlines()
+    raw = out.read_bytes()
+    lines = (gzip.decompress(raw) if suffix.endswith(".gz") else raw).splitlines()
     assert [json.loads(line)["id"] for line in lines] == EVERY_ID
     assert not _hidden(tmp_path)
 

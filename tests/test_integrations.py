@@ -84,6 +84,46 @@ def test_datatrove_formatter_and_filter_over_two_tasks(tmp_path: Path) -> None:
     assert filter_stats["stats"]["dropped_mtclean_spun"] == 2
 
 
+def test_nemo_curator_modifier_and_filter_stages() -> None:
+    """NeMo Curator's own ``Modify`` and ``ScoreFilter`` stages with mtclean's modifier and
+    filter, run on a ``DocumentBatch`` as its executors run them, after a pickle round trip
+    (how they reach the workers)."""
+    pytest.importorskip(
+        "nemo_curator", reason="nemo_curator is not installed (pip install nemo-curator)"
+    )
+    import pickle
+
+    import pandas as pd
+    from nemo_curator.stages.text.filters import ScoreFilter
+    from nemo_curator.stages.text.modifiers import Modify
+    from nemo_curator.tasks import DocumentBatch
+
+    from mtclean.integrations.nemo_curator import MtcleanFilter, MtcleanModifier
+
+    def batch() -> DocumentBatch:
+        frame = pd.DataFrame({"id": ["s0", "c0", "s1"], "text": [SPUN, CLEAN, SPUN]})
+        return DocumentBatch(dataset_name="news", data=frame)
+
+    scorer = ScoreFilter(
+        MtcleanFilter(max_score=0.1, config=RULES), text_field="text", score_field="mtclean_score"
+    )
+    modifier = Modify(MtcleanModifier(RULES), input_fields="text")
+    scorer, modifier = pickle.loads(pickle.dumps((scorer, modifier)))
+
+    kept = scorer.process(batch())
+    assert kept is not None
+    frame = kept.to_pandas()
+    assert list(frame["id"]) == ["c0"] and list(frame["mtclean_score"]) == [0.0]
+
+    modified = modifier.process(batch())
+    assert modified is not None
+    texts = list(modified.to_pandas()["text"])
+    assert texts[0].startswith("Officials said the Deputy Foreign Minister") and texts[1] == CLEAN
+    assert texts[2] == texts[0]
+    used = pickle.loads(pickle.dumps(modifier))  # the Cleaner it built stays behind
+    assert used.modifier_fn[0]._cleaner is None
+
+
 def test_detect_dolma_attributes(tmp_path: Path) -> None:
     text = 'Press "Enter" to skip to content\n\nThe Deputy Overseas Minister met NATO. allies.\n'
     (tmp_path / "in.jsonl").write_text(json.dumps({"id": "a1", "text": text}) + "\n", "utf-8")

@@ -129,3 +129,15 @@ def test_readme_block_replaces_only_its_body() -> None:
     empty = "<!-- a -->\n<!-- /a -->"
     assert block.find(empty) == ""
     assert block.replace(empty, "rows") == "<!-- a -->\nrows\n<!-- /a -->"
+
+
+def test_readme_memory_block_is_the_benchmark_json() -> None:
+    """The peak-memory block under "Command line" is ``scripts/benchmark_memory.py``'s, from
+    benchmarks/memory.json (regenerate it with ``python scripts/benchmark_memory.py --readme``)."""
+    import json
+
+    bench = _script("benchmark_memory")
+    result = json.loads((REPO / "benchmarks" / "memory.json").read_text("utf-8"))
+    block = bench.BLOCK.find(README.read_text("utf-8"))
+    assert block is not None, f"README.md has no block {bench.BLOCK.begin!r}"
+    assert block == bench.markdown(result), "run: python scripts/benchmark_memory.py --readme"
