@@ -459,13 +459,20 @@ def _detect_matching(cleaner: Cleaner, fmt: str) -> _Matching:
     return _Matching(fields, "id", expected, written)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Previous:
     """The complete records an interrupted run left for an output, read from ``path``."""
 
     path: Path
     records: Iterator[tuple[bytes, dict[str, Any]]]
     killed: bool  # ``path`` is the temporary file of a run killed while writing
+
+    @property
+    def where(self) -> str:
+        """``path`` as messages name it."""
+        return (
+            f"{self.path} (the temporary file of a killed run)" if self.killed else str(self.path)
+        )
 
 
 def _complete_records(stream: IO[bytes]) -> Iterator[tuple[bytes, dict[str, Any]]]:
@@ -526,9 +533,7 @@ def _skip_done(
     and documents that get no record (rejects), pass, so that the rejects are complete again."""
     count = 0
     done = False
-    where = f"{previous.path} (the temporary file of a killed run)" if previous.killed else (
-        str(previous.path)
-    )  # fmt: skip
+    where = previous.where
     for item in items:
         if done or isinstance(item, InputProblem) or not matching.written(item):
             yield item

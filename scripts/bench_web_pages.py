@@ -12,34 +12,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Any
 
 from mtclean.degrade.boilerplate import BENCHMARK_DIR
+from mtclean.evaluation.readme_blocks import ReadmeBlock
 from mtclean.evaluation.web_pages import markdown, web_pages_section
 from mtclean.paths import REPO, default_data_dir
 
 RESULT = REPO / "benchmarks" / "web_pages.json"
 README = REPO / "README.md"
-README_MARK = "<!-- from benchmarks/web_pages.json (mtclean evaluate: web_pages) -->"
-README_END = "<!-- end of benchmarks/web_pages.json -->"
-
-
-def readme_block(text: str) -> str | None:
-    """The block between the README's marks, marks excluded (None without them)."""
-    found = re.search(re.escape(README_MARK) + r"\n(.*?)\n" + re.escape(README_END), text, re.S)
-    return found.group(1) if found else None
+BLOCK = ReadmeBlock(
+    "<!-- from benchmarks/web_pages.json (mtclean evaluate: web_pages) -->",
+    "<!-- end of benchmarks/web_pages.json -->",
+)
 
 
 def update_readme(section: dict[str, Any], path: Path = README) -> None:
-    text = path.read_text("utf-8")
-    old = readme_block(text)
-    if old is None:
-        sys.exit(f"bench_web_pages: {path} has no block {README_MARK!r} ... {README_END!r}")
-    new = f"{README_MARK}\n{markdown(section)}\n{README_END}"
-    path.write_text(text.replace(f"{README_MARK}\n{old}\n{README_END}", new), "utf-8")
+    path.write_text(BLOCK.replace(path.read_text("utf-8"), markdown(section)), "utf-8")
 
 
 def main() -> None:

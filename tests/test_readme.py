@@ -98,8 +98,8 @@ def test_readme_web_pages_block_is_the_evaluate_section() -> None:
 
     bench = _script("bench_web_pages")
     section = json.loads((REPO / "benchmarks" / "web_pages.json").read_text("utf-8"))
-    block = bench.readme_block(README.read_text("utf-8"))
-    assert block is not None, f"README.md has no block {bench.README_MARK!r}"
+    block = bench.BLOCK.find(README.read_text("utf-8"))
+    assert block is not None, f"README.md has no block {bench.BLOCK.begin!r}"
     assert block == bench.markdown(section), "run: python scripts/bench_web_pages.py --readme"
 
 

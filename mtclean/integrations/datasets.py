@@ -13,13 +13,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mtclean.cleaner import Cleaner
 from mtclean.config import CleanerConfig
+from mtclean.integrations.lazy_cleaner import CleanerOnFirstUse
 from mtclean.records import Document
 from mtclean.serialize import mtclean_field
 
 
-class CleanBatch:
+class CleanBatch(CleanerOnFirstUse):
     """Clean the ``text_field`` column of a batch.
 
     Returns the columns: ``text_field`` (the cleaned text, unless ``keep_text`` names another
@@ -45,18 +45,6 @@ class CleanBatch:
         self.cleaned_field = cleaned_field or text_field
         self.original_field = original_field
         self.batch_size = batch_size
-        self._cleaner: Cleaner | None = None
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        state["_cleaner"] = None  # each process loads its own
-        return state
-
-    @property
-    def cleaner(self) -> Cleaner:
-        if self._cleaner is None:
-            self._cleaner = Cleaner(self.config)
-        return self._cleaner
 
     def __call__(self, batch: dict[str, list[Any]]) -> dict[str, list[Any]]:
         texts = [text if isinstance(text, str) else "" for text in batch[self.text_field]]

@@ -30,6 +30,7 @@ from datatrove.utils.batching import batched
 
 from mtclean.cleaner import Cleaner
 from mtclean.config import CleanerConfig
+from mtclean.integrations.lazy_cleaner import CleanerOnFirstUse
 from mtclean.records import CleanResult, Document
 from mtclean.serialize import mtclean_field
 
@@ -86,7 +87,7 @@ def _reason(record: dict[str, Any]) -> str:
     return "mtclean_" + max(cover, key=lambda label: (cover[label], label == "spun"))
 
 
-class MtcleanFilter(BaseFilter):  # type: ignore[misc]
+class MtcleanFilter(CleanerOnFirstUse, BaseFilter):  # type: ignore[misc]
     """Drop documents whose degradation score (the share of content words spun or machine-
     translated, in [0, 1]) is above ``max_score``, with the reason ``mtclean_spun`` or
     ``mtclean_mt``; dropped documents go to ``exclusion_writer`` if given. The score comes
@@ -105,15 +106,12 @@ class MtcleanFilter(BaseFilter):  # type: ignore[misc]
         super().__init__(exclusion_writer, batch_size=batch_size)
         self.max_score = max_score
         self.config = config
-        self._cleaner: Cleaner | None = None
 
     def _records(self, docs: list[Any]) -> Iterator[dict[str, Any]]:
         missing = [doc for doc in docs if KEY not in doc.metadata]
         if missing:
-            if self._cleaner is None:
-                self._cleaner = Cleaner(self.config)
             inputs = [Document(text=doc.text, id=str(doc.id)) for doc in missing]
-            results: list[CleanResult] = list(self._cleaner.pipe(inputs))
+            results: list[CleanResult] = list(self.cleaner.pipe(inputs))
             for doc, result in zip(missing, results, strict=True):
                 doc.metadata[KEY] = mtclean_field(result, doc.text)
         for doc in docs:

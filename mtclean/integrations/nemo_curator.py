@@ -19,45 +19,26 @@ document.
 
 from __future__ import annotations
 
-from typing import Any
-
 from nemo_curator.stages.text.filters import DocumentFilter
 from nemo_curator.stages.text.modifiers import DocumentModifier
 
-from mtclean.cleaner import Cleaner
 from mtclean.config import CleanerConfig
+from mtclean.integrations.lazy_cleaner import CleanerOnFirstUse
 from mtclean.records import Document
 
 
-class _CleanerOnFirstUse:
-    """A Cleaner built on first use and left out of the pickled state."""
-
-    config: CleanerConfig | None
-    _cleaner: Cleaner | None
-
-    @property
-    def cleaner(self) -> Cleaner:
-        if self._cleaner is None:
-            self._cleaner = Cleaner(self.config)
-        return self._cleaner
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_cleaner": None}
-
-
-class MtcleanModifier(_CleanerOnFirstUse, DocumentModifier):  # type: ignore[misc]
+class MtcleanModifier(CleanerOnFirstUse, DocumentModifier):  # type: ignore[misc]
     """The cleaned text of each document (boilerplate removed, confident repairs applied)."""
 
     def __init__(self, config: CleanerConfig | None = None) -> None:
         super().__init__()
         self.config = config
-        self._cleaner = None
 
     def modify_document(self, text: str) -> str:
         return self.cleaner.clean(Document(text=text)).text
 
 
-class MtcleanFilter(_CleanerOnFirstUse, DocumentFilter):  # type: ignore[misc]
+class MtcleanFilter(CleanerOnFirstUse, DocumentFilter):  # type: ignore[misc]
     """Scores a document by mtclean's estimate of its spun or machine-translated share of
     content words (``CleanResult.score``, in [0, 1]); keeps it at or below ``max_score``."""
 
@@ -65,7 +46,6 @@ class MtcleanFilter(_CleanerOnFirstUse, DocumentFilter):  # type: ignore[misc]
         super().__init__()
         self.max_score = max_score
         self.config = config
-        self._cleaner = None
 
     def score_document(self, text: str) -> float:
         return self.cleaner.clean(Document(text=text)).score
